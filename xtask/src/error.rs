@@ -1,0 +1,133 @@
+//! Every way the pipeline can fail, each message naming the file, the JSON
+//! pointer, and what was expected, so a maintainer can act without a debugger.
+
+use std::path::PathBuf;
+
+/// A pipeline error. Messages are part of the interface: tests assert them.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path}:{line}:{column}: malformed JSON: {message}")]
+    MalformedJson {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("{path}:{line}:{column}: malformed YAML: {message}")]
+    MalformedYaml {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("{file}#{pointer}: {message}")]
+    Invalid {
+        file: String,
+        pointer: String,
+        message: String,
+    },
+
+    #[error("{page}: {message}")]
+    Import { page: PathBuf, message: String },
+
+    #[error(
+        "component `{kind}/{name}` is defined differently in {first} and {second}; \
+         a component name must mean one schema across all documents"
+    )]
+    ComponentConflict {
+        kind: String,
+        name: String,
+        first: String,
+        second: String,
+    },
+
+    #[error("operation {method} {path} is defined twice: in {first} and in {second}")]
+    DuplicateOperation {
+        method: String,
+        path: String,
+        first: String,
+        second: String,
+    },
+
+    #[error("operationId `{id}` is used twice: in {first} and in {second}")]
+    DuplicateOperationId {
+        id: String,
+        first: String,
+        second: String,
+    },
+
+    #[error(
+        "documents disagree on top-level `{field}`: {first} has {first_value}, \
+         {second} has {second_value}; every document must carry the same `{field}`"
+    )]
+    Disagree {
+        field: String,
+        first: String,
+        first_value: String,
+        second: String,
+        second_value: String,
+    },
+
+    #[error("{file}#/actions/{index}: {message} (action: \"{description}\")")]
+    Overlay {
+        file: String,
+        index: usize,
+        description: String,
+        message: String,
+    },
+
+    #[error("no OpenAPI documents (*.json) found in {0}")]
+    NoDocuments(PathBuf),
+
+    #[error("code generation failed for operation `{operation}`: {message}")]
+    Generate { operation: String, message: String },
+
+    #[error("generated code does not parse as Rust: {0}")]
+    Unparsable(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn invalid(
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Invalid {
+            file: file.into(),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A problem the pipeline fixed or tolerated; reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    pub file: String,
+    pub pointer: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}: {}", self.file, self.pointer, self.message)
+    }
+}

@@ -1,0 +1,266 @@
+//! Imports a vendor reference page: one markdown page per API area, each
+//! endpoint a heading followed by a fenced ```json OpenAPI document.
+//!
+//! Each document is stored as published (same keys in the same order, pretty
+//! printed) under a name derived from its operationId, and recorded in the
+//! manifest with its page and hash. Importing the same page twice changes
+//! nothing; a changed page changes exactly the affected files.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::json;
+use crate::load;
+use crate::manifest::{Entry, MANIFEST, Manifest, sha256_hex};
+use crate::merge::METHODS;
+use crate::overlay::OVERLAY_NAMES;
+use crate::write::{self, Output};
+
+/// One ```json block of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The nearest heading above the block, without its `#` marks.
+    pub heading: String,
+    /// 1-based line of the first JSON line in the page.
+    pub line: usize,
+    pub text: String,
+}
+
+/// The ```json blocks of a markdown page, in page order. Other fenced
+/// blocks (prose examples, shell snippets) are not documents.
+pub fn blocks(page: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut heading = String::new();
+    let mut open: Option<(usize, Vec<&str>)> = None;
+    let mut fence_other = false;
+    for (index, line) in page.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some((start, lines)) = &mut open {
+            if trimmed.starts_with("```") {
+                blocks.push(Block {
+                    heading: heading.clone(),
+                    line: *start,
+                    text: lines.join("\n"),
+                });
+                open = None;
+            } else {
+                lines.push(line);
+            }
+        } else if fence_other {
+            fence_other = !trimmed.starts_with("```");
+        } else if let Some(info) = trimmed.strip_prefix("```") {
+            if info.trim().eq_ignore_ascii_case("json") {
+                open = Some((index + 2, Vec::new()));
+            } else {
+                fence_other = true;
+            }
+        } else if trimmed.starts_with('#') {
+            heading = trimmed.trim_start_matches('#').trim().to_string();
+        }
+    }
+    blocks
+}
+
+/// What an import changed, by stored file name.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (label, names) in [
+            ("added", &self.added),
+            ("changed", &self.changed),
+            ("removed", &self.removed),
+        ] {
+            for name in names {
+                writeln!(f, "{label:>9} {name}")?;
+            }
+        }
+        write!(
+            f,
+            "{} added, {} changed, {} removed, {} unchanged",
+            self.added.len(),
+            self.changed.len(),
+            self.removed.len(),
+            self.unchanged.len()
+        )
+    }
+}
+
+/// Imports `page` into the `openapi` folder: writes added and changed
+/// documents, deletes documents the page no longer has, updates the manifest.
+/// Everything is parsed and named before the first write.
+pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
+    let text = load::read(page)?;
+    let page_name = page
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::Import {
+            page: page.to_path_buf(),
+            message: "a page must be a file".into(),
+        })?
+        .to_string();
+    let blocks = blocks(&text);
+    if blocks.is_empty() {
+        return Err(Error::Import {
+            page: page.to_path_buf(),
+            message: "no ```json block found; is this a vendor reference page?".into(),
+        });
+    }
+
+    let mut manifest = Manifest::load(openapi)?;
+    let mut report = Report::default();
+    let mut outputs = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for block in &blocks {
+        let value: Value = serde_json::from_str(&block.text)
+            .map_err(|e| load::malformed(page, &e, block.line - 1))?;
+        let name = file_name(&value).map_err(|message| Error::Import {
+            page: page.to_path_buf(),
+            message: format!("line {} (\"{}\"): {message}", block.line, block.heading),
+        })?;
+        if seen.contains(&name) {
+            return Err(Error::Import {
+                page: page.to_path_buf(),
+                message: format!("two documents would both be stored as {name}"),
+            });
+        }
+        if let Some(other) = manifest
+            .documents
+            .get(&name)
+            .filter(|e| e.page != page_name)
+        {
+            return Err(Error::Import {
+                page: page.to_path_buf(),
+                message: format!("{name} is already imported from page {}", other.page),
+            });
+        }
+        seen.push(name.clone());
+        let contents = json::pretty(&value);
+        let entry = Entry {
+            page: page_name.clone(),
+            section: block.heading.clone(),
+            sha256: sha256_hex(contents.as_bytes()),
+        };
+        let path = openapi.join(&name);
+        let on_disk = std::fs::read(&path).ok();
+        match manifest.documents.insert(name.clone(), entry.clone()) {
+            None => report.added.push(name),
+            Some(old) if old != entry || on_disk.as_deref() != Some(contents.as_bytes()) => {
+                report.changed.push(name)
+            }
+            Some(_) => report.unchanged.push(name),
+        }
+        outputs.push(Output { path, contents });
+    }
+    let gone: Vec<String> = manifest
+        .documents
+        .iter()
+        .filter(|(name, e)| e.page == page_name && !seen.contains(name))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in gone {
+        manifest.documents.remove(&name);
+        report.removed.push(name);
+    }
+    outputs.push(Output {
+        path: openapi.join(MANIFEST),
+        contents: manifest.render(),
+    });
+
+    write::files(&outputs)?;
+    for name in &report.removed {
+        let path = openapi.join(name);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path, e)),
+            _ => {}
+        }
+    }
+    Ok(report)
+}
+
+/// The stored file name of a document: its one operation's operationId
+/// (`{method}_{path}` when it has none), made safe as a file name.
+pub fn file_name(document: &Value) -> Result<String, String> {
+    let mut operations = Vec::new();
+    for (path, item) in json::object(document.get("paths")) {
+        for method in METHODS {
+            if let Some(op) = item.get(*method) {
+                let id = op.get("operationId").and_then(Value::as_str);
+                operations.push(id.map_or_else(|| format!("{method}_{path}"), str::to_string));
+            }
+        }
+    }
+    let stem = match operations.as_slice() {
+        [one] => one.clone(),
+        [] => return Err("the document has no operation; expected one per document".into()),
+        many => {
+            return Err(format!(
+                "the document has {} operations ({}); expected one per document",
+                many.len(),
+                many.join(", ")
+            ));
+        }
+    };
+    let stem: String = stem
+        .trim_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = format!("{stem}.json");
+    if name == MANIFEST || OVERLAY_NAMES.contains(&name.as_str()) {
+        return Err(format!(
+            "its name {name} is reserved for the pipeline's own files"
+        ));
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_json_blocks_under_their_headings_and_skips_other_fences() {
+        let page = "# Area\n\n## First\n\n```json\n{\"a\": 1}\n```\n\n```\nGET x\n```\n\n## Second\n```json\n{\n\"b\": 2\n}\n```\n";
+        let found = blocks(page);
+        assert_eq!(
+            found,
+            vec![
+                Block {
+                    heading: "First".into(),
+                    line: 6,
+                    text: "{\"a\": 1}".into()
+                },
+                Block {
+                    heading: "Second".into(),
+                    line: 15,
+                    text: "{\n\"b\": 2\n}".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn names_come_from_the_single_operation() {
+        let doc = serde_json::json!({"paths": {"/api/x": {"get": {"operationId": "x_list"}}}});
+        assert_eq!(file_name(&doc).as_deref(), Ok("x_list.json"));
+        let doc = serde_json::json!({"paths": {"/api/x/{id}": {"delete": {}}}});
+        assert_eq!(file_name(&doc).as_deref(), Ok("delete__api_x__id_.json"));
+        let doc = serde_json::json!({"paths": {"/a": {"get": {}, "put": {}}}});
+        assert!(file_name(&doc).unwrap_err().contains("2 operations"));
+    }
+}

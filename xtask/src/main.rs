@@ -1,0 +1,137 @@
+//! `cargo xtask`: the Kizen SDK pipeline's command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::manifest::Manifest;
+use xtask::{Warning, import, json, pipeline, write};
+
+/// The Kizen SDK pipeline: vendor pages -> openapi/ -> kizen-api.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about, long_about = None)]
+struct Cli {
+    /// Folder of stored vendor documents, manifest and overlay.
+    #[arg(long, global = true, value_name = "DIR", default_value_os_t = root().join("openapi"))]
+    openapi: PathBuf,
+
+    /// The generated client crate.
+    #[arg(long = "crate", global = true, value_name = "DIR", default_value_os_t = root().join("kizen-api"))]
+    krate: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Store each OpenAPI document of a vendor reference page (markdown with
+    /// one ```json block per endpoint) under --openapi, one file per endpoint,
+    /// and record its page and sha256 in the manifest. Prints what was added,
+    /// changed or removed; re-importing an unchanged page changes nothing.
+    Import {
+        /// The vendor page, e.g. a saved copy of the S3 reference page.
+        page: PathBuf,
+    },
+    /// Print (or write) the merged spec: the stored documents repaired,
+    /// merged, overlaid and validated, without generating code.
+    Merge {
+        /// Write the spec to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Run the whole pipeline and write <crate>/openapi.json and
+    /// <crate>/src/generated.rs (atomically; nothing is written on error).
+    Generate {
+        /// Write nothing; exit 1 naming each stale file with a diff, or when a
+        /// stored document no longer matches its manifest hash.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// The workspace root, so that `cargo xtask` works from any folder.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> xtask::Result<ExitCode> {
+    match cli.command {
+        Command::Import { page } => {
+            let report = import::page(&page, &cli.openapi)?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { output } => {
+            let spec = pipeline::spec(&cli.openapi)?;
+            print_warnings(&spec.warnings);
+            let text = json::pretty(&spec.value);
+            match output {
+                Some(path) => {
+                    write::files(&[write::Output {
+                        path: path.clone(),
+                        contents: text,
+                    }])?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { check } => {
+            let (outputs, warnings) = pipeline::outputs(&cli.openapi, &cli.krate)?;
+            print_warnings(&warnings);
+            let problems = Manifest::load(&cli.openapi)?.verify(&cli.openapi)?;
+            if check {
+                let stale = write::stale(&outputs);
+                for problem in &problems {
+                    eprintln!("error: {problem}");
+                }
+                for file in &stale {
+                    eprintln!("stale: {}", file.path.display());
+                    println!("{}", file.diff);
+                }
+                if problems.is_empty() && stale.is_empty() {
+                    eprintln!("up to date: {} files", outputs.len());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                if !stale.is_empty() {
+                    eprintln!("run `cargo xtask generate` and review the diff");
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+            for problem in &problems {
+                eprintln!("warning: {problem}");
+            }
+            let written = write::files(&outputs)?;
+            for output in &outputs {
+                let verb = if written.contains(&output.path) {
+                    "wrote"
+                } else {
+                    "unchanged"
+                };
+                eprintln!("{verb:>9} {}", output.path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}

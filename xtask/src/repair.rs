@@ -1,0 +1,347 @@
+//! General fixes for quirks of Django / drf-spectacular style vendor specs.
+//!
+//! Each repair runs on the raw JSON, before typed parsing (the quirks make
+//! `openapiv3` or progenitor refuse or panic), and each is reported as a
+//! [`Warning`] naming the file and the JSON pointer it touched. Facts about the
+//! Kizen API itself belong in the overlay, not here.
+
+use serde_json::{Map, Value};
+
+use crate::error::Warning;
+use crate::json;
+use crate::load::Document;
+
+/// Request body media types in order of preference when a body offers
+/// several: progenitor supports one per body. JSON carries types best; the
+/// form encodings follow in the order Django REST framework lists them.
+pub const MEDIA_TYPE_PREFERENCE: &[&str] = &[
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+];
+
+/// Keys whose value is literal data, never a schema or an OpenAPI object.
+const LITERALS: &[&str] = &["example", "examples", "default", "enum", "const"];
+
+/// Keys whose value maps free names (property names, paths, component
+/// names, status codes, media types) to OpenAPI objects: the names must not
+/// be read as keywords (a property may well be called `properties`).
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "paths",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "encoding",
+    "variables",
+];
+
+/// Repairs every document in place and returns what was changed.
+pub fn documents(documents: &mut [Document]) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for doc in documents {
+        let mut repair = Repair {
+            file: &doc.file,
+            warnings: &mut warnings,
+        };
+        repair.node(&mut doc.value, "", None);
+    }
+    warnings
+}
+
+struct Repair<'a> {
+    file: &'a str,
+    warnings: &'a mut Vec<Warning>,
+}
+
+impl Repair<'_> {
+    fn warn(&mut self, pointer: &str, message: String) {
+        self.warnings.push(Warning {
+            file: self.file.to_string(),
+            pointer: pointer.to_string(),
+            message,
+        });
+    }
+
+    /// Repairs one OpenAPI object (or schema), then walks its children.
+    /// `parent_key` is the key this node is the value of.
+    fn node(&mut self, value: &mut Value, pointer: &str, parent_key: Option<&str>) {
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.node(item, &json::join(pointer, &i.to_string()), parent_key);
+                }
+            }
+            Value::Object(map) => {
+                self.boolean_required(map, pointer);
+                self.integer_bounds(map, pointer);
+                if parent_key == Some("requestBody") || parent_key == Some("requestBodies") {
+                    self.media_types(map, pointer);
+                }
+                for (key, child) in map.iter_mut() {
+                    if LITERALS.contains(&key.as_str()) || key.starts_with("x-") {
+                        continue;
+                    }
+                    let child_pointer = json::join(pointer, key);
+                    match child {
+                        Value::Object(entries) if NAME_MAPS.contains(&key.as_str()) => {
+                            for (name, entry) in entries.iter_mut() {
+                                self.node(entry, &json::join(&child_pointer, name), Some(key));
+                            }
+                        }
+                        _ => self.node(child, &child_pointer, Some(key)),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `"required": true|false` on a property schema is Swagger 2 style and
+    /// invalid in OpenAPI 3 (`required` is the parent's array of names):
+    /// remove it, and move the name into the parent's `required` when true.
+    fn boolean_required(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            return;
+        };
+        let mut now_required = Vec::new();
+        for (name, property) in properties.iter_mut() {
+            let Some(property) = property.as_object_mut() else {
+                continue;
+            };
+            let Some(&Value::Bool(flag)) = property.get("required") else {
+                continue;
+            };
+            property.remove("required");
+            let at = json::join(&json::join(pointer, "properties"), name);
+            if flag {
+                now_required.push(name.clone());
+                self.warn(
+                    &at,
+                    format!(
+                        "`\"required\": true` on a property is invalid in OpenAPI 3; \
+                         removed, and `{name}` added to the parent's `required` list"
+                    ),
+                );
+            } else {
+                self.warn(
+                    &at,
+                    "`\"required\": false` on a property is invalid in OpenAPI 3; removed"
+                        .to_string(),
+                );
+            }
+        }
+        if now_required.is_empty() {
+            return;
+        }
+        let required = schema
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if !required.is_array() {
+            *required = Value::Array(Vec::new());
+        }
+        if let Value::Array(names) = required {
+            for name in now_required {
+                if !names.iter().any(|n| n.as_str() == Some(&name)) {
+                    names.push(Value::String(name));
+                }
+            }
+        }
+    }
+
+    /// An integer bound outside the range of the schema's format cannot be
+    /// represented by the format's Rust type (drf-spectacular writes i64::MAX
+    /// through a float, giving 9223372036854776000): drop the bound.
+    fn integer_bounds(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        if schema.get("type").and_then(Value::as_str) != Some("integer") {
+            return;
+        }
+        let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+        let (low, high, name) = match format {
+            "int32" => (i64::from(i32::MIN), i64::from(i32::MAX), "int32"),
+            "int64" => (i64::MIN, i64::MAX, "int64"),
+            // Without a format the parsed bound is still an i64.
+            _ => (i64::MIN, i64::MAX, "integer (i64)"),
+        };
+        for bound in ["maximum", "minimum"] {
+            let Some(Value::Number(n)) = schema.get(bound) else {
+                continue;
+            };
+            let in_range = match n.as_i64() {
+                Some(v) => (low..=high).contains(&v),
+                None => false, // above i64::MAX, or not an integer at all
+            };
+            if !in_range {
+                let shown = n.to_string();
+                schema.remove(bound);
+                self.warn(
+                    &json::join(pointer, bound),
+                    format!("{bound} {shown} is outside the range of {name}; dropped"),
+                );
+            }
+        }
+    }
+
+    /// progenitor handles one media type per request body: keep the most
+    /// preferred (see [`MEDIA_TYPE_PREFERENCE`]), else the first listed.
+    fn media_types(&mut self, body: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Object(content)) = body.get_mut("content") else {
+            return;
+        };
+        if content.len() < 2 {
+            return;
+        }
+        let keep = MEDIA_TYPE_PREFERENCE
+            .iter()
+            .find_map(|preferred| {
+                content
+                    .keys()
+                    .find(|k| media_essence(k) == *preferred)
+                    .cloned()
+            })
+            .or_else(|| content.keys().next().cloned());
+        let Some(keep) = keep else { return };
+        let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
+        content.retain(|k, _| *k == keep);
+        self.warn(
+            &json::join(pointer, "content"),
+            format!(
+                "request body offers {} media types; kept `{keep}`, dropped {}",
+                dropped.len() + 1,
+                dropped
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+}
+
+/// `application/json; charset=utf-8` -> `application/json`.
+fn media_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(value: Value) -> (Value, Vec<String>) {
+        let mut docs = vec![Document {
+            file: "doc.json".into(),
+            value,
+        }];
+        let warnings = documents(&mut docs);
+        let value = docs.remove(0).value;
+        (value, warnings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn boolean_required_moves_into_parent_list() {
+        let (value, warnings) = run(json!({"components": {"schemas": {"A": {
+            "type": "object",
+            "required": ["x"],
+            "properties": {
+                "x": {"type": "string"},
+                "yes": {"type": "string", "required": true},
+                "no": {"type": "string", "required": false},
+            }
+        }}}}));
+        let a = &value["components"]["schemas"]["A"];
+        assert_eq!(a["required"], json!(["x", "yes"]));
+        assert_eq!(a["properties"]["yes"], json!({"type": "string"}));
+        assert_eq!(a["properties"]["no"], json!({"type": "string"}));
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].starts_with("doc.json#/components/schemas/A/properties/yes: "));
+    }
+
+    #[test]
+    fn parameter_required_is_left_alone() {
+        let param =
+            json!({"in": "query", "name": "q", "required": true, "schema": {"type": "string"}});
+        let (value, warnings) =
+            run(json!({"paths": {"/a": {"get": {"parameters": [param.clone()]}}}}));
+        assert_eq!(value["paths"]["/a"]["get"]["parameters"][0], param);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn property_named_properties_is_a_name_not_a_keyword() {
+        let schema = json!({"type": "object", "properties": {
+            "properties": {"type": "object", "additionalProperties": {}}
+        }});
+        let (value, warnings) = run(json!({"components": {"schemas": {"A": schema.clone()}}}));
+        assert_eq!(value["components"]["schemas"]["A"], schema);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn out_of_range_integer_bounds_are_dropped() {
+        let (value, warnings) = run(json!({"components": {"schemas": {
+            "Big": {"type": "integer", "format": "int64", "maximum": 9223372036854776000u64, "minimum": 0},
+            "Small": {"type": "integer", "format": "int32", "maximum": 2147483648i64, "minimum": -5},
+            "Float": {"type": "integer", "minimum": -1e300},
+        }}}));
+        let s = &value["components"]["schemas"];
+        assert_eq!(
+            s["Big"],
+            json!({"type": "integer", "format": "int64", "minimum": 0})
+        );
+        assert_eq!(
+            s["Small"],
+            json!({"type": "integer", "format": "int32", "minimum": -5})
+        );
+        assert_eq!(s["Float"], json!({"type": "integer"}));
+        assert_eq!(warnings.len(), 3);
+        assert!(warnings.iter().any(|w| w.contains(
+            "/components/schemas/Big/maximum: maximum 9223372036854776000 is outside the range of int64"
+        )));
+    }
+
+    #[test]
+    fn several_media_types_keep_the_preferred_one() {
+        let body = |types: &[&str]| {
+            let content: Map<String, Value> = types
+                .iter()
+                .map(|t| (t.to_string(), json!({"schema": {"type": "object"}})))
+                .collect();
+            json!({"paths": {"/a": {"post": {"requestBody": {"content": content}}}}})
+        };
+        let kept = |value: &Value| {
+            value["paths"]["/a"]["post"]["requestBody"]["content"]
+                .as_object()
+                .map(|c| c.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let (v, w) = run(body(&[
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+            "application/json",
+        ]));
+        assert_eq!(kept(&v), ["application/json"]);
+        assert_eq!(w.len(), 1);
+        let (v, _) = run(body(&[
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+        ]));
+        assert_eq!(kept(&v), ["application/x-www-form-urlencoded"]);
+        let (v, _) = run(body(&["text/csv", "application/xml"]));
+        assert_eq!(kept(&v), ["text/csv"]);
+        let (_, w) = run(body(&["application/json"]));
+        assert!(w.is_empty());
+    }
+}
