@@ -104,10 +104,15 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = catch_unwind(AssertUnwindSafe(f));
     std::panic::set_hook(previous);
     result.map_err(|payload| {
-        payload
+        let message = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(no message)".into())
+            .unwrap_or_else(|| "(no message)".into());
+        // progenitor often appends a multi-line Debug dump; its first line says it.
+        match message.split_once('\n') {
+            Some((first, _)) => format!("{} ...", first.trim_end_matches([' ', '{', ':'])),
+            None => message,
+        }
     })
 }

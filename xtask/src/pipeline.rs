@@ -27,15 +27,17 @@ pub fn spec(openapi: &Path) -> Result<Spec> {
     let mut documents = load::documents(openapi)?;
     let mut warnings = repair::documents(&mut documents);
     let mut merged = merge::documents(&documents)?;
-    let overlay_file = match overlay::find(openapi)? {
+    let documents_name = display_name(openapi, Path::new("*.json"));
+    // Problems no single vendor document owns are blamed on the merged whole.
+    let whole = match overlay::find(openapi)? {
         Some(path) => {
             let file = display_name(openapi, &path);
             overlay::apply(&overlay::load(&path)?, &file, &mut merged.spec)?;
-            file
+            format!("{documents_name} + {file} (merged)")
         }
-        None => "(merged spec)".to_string(),
+        None => format!("{documents_name} (merged)"),
     };
-    let parsed = validate::spec(&merged, &overlay_file)?;
+    let parsed = validate::spec(&merged, &whole)?;
     warnings.sort();
     Ok(Spec {
         value: merged.spec,

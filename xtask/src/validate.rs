@@ -12,7 +12,7 @@ use crate::json;
 use crate::merge::{METHODS, Merged};
 
 /// Validates `merged.spec` and returns it parsed. `fallback` names the
-/// source of problems that no single vendor document owns (the overlay).
+/// source of problems that no single vendor document owns.
 pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
     let spec = &merged.spec;
     let fail = |pointer: String, message: String| {
