@@ -49,6 +49,8 @@
 //! ```
 
 pub mod credentials;
+pub mod http;
+pub mod upload;
 
 #[rustfmt::skip] // prettyplease formats it; rustfmt would only churn the diff
 #[allow(clippy::all, clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -56,6 +58,8 @@ mod generated;
 
 pub use credentials::{Credentials, CredentialsError};
 pub use generated::*;
+pub use http::ClientError;
+pub use upload::{Source, UploadError, UploadOptions};
 
 /// The Kizen API base. Paths in the spec already begin with `/api`.
 pub const BASE_URL: &str = "https://app.go.kizen.com";
