@@ -18,9 +18,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
+use futures_util::ready;
 use md5::{Digest, Md5};
 use reqwest::multipart::{Form, Part};
 use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio_util::sync::PollSender;
 
 use crate::Client;
 use crate::types::{
@@ -466,9 +468,11 @@ async fn post_to_s3(
     options: &UploadOptions,
 ) -> Result<String, UploadError> {
     let tap = Arc::new(Mutex::new(Tap::default()));
+    let (hasher, digest) = md5_thread();
     let stream = Tapped {
         inner: tokio_util::io::ReaderStream::with_capacity(content.take(len), CHUNK),
         tap: tap.clone(),
+        hasher: Some(hasher),
         total: len,
         progress: options.progress.clone(),
     };
@@ -518,10 +522,9 @@ async fn post_to_s3(
             message,
         });
     }
-    let (sent, md5) = tap
-        .lock()
-        .map(|t| (t.sent, hex(&t.md5.clone().finalize())))
-        .unwrap_or_default();
+    let sent = tap.lock().map(|t| t.sent).unwrap_or_default();
+    // The body has been sent and dropped, which closed the hasher's queue.
+    let md5 = digest.await.unwrap_or_default();
     if sent != len {
         return Err(UploadError::ShortRead {
             declared: len,
@@ -636,22 +639,40 @@ fn default_s3_client() -> Result<reqwest::Client, UploadError> {
     Ok(CLIENT.get_or_init(|| client).clone())
 }
 
-/// What the stream has sent: count and running MD5.
+/// Chunks the hasher may lag behind the upload before the upload waits.
+const HASH_QUEUE: usize = 16;
+
+/// What the stream has sent.
 #[derive(Default)]
 struct Tap {
     sent: u64,
-    md5: Md5,
     /// The source reached its end.
     finished: bool,
 }
 
-/// Passes chunks through to the request body, hashing and counting them as
-/// they are sent and reporting progress.
+/// Passes chunks through to the request body, counting them, reporting
+/// progress, and handing each to a hasher thread: MD5 runs beside the
+/// upload instead of between its writes. The queue is bounded, so memory
+/// stays bounded if hashing is the slower of the two.
 struct Tapped<S> {
     inner: S,
     tap: Arc<Mutex<Tap>>,
+    hasher: Option<PollSender<Bytes>>,
     total: u64,
     progress: Option<Progress>,
+}
+
+/// Starts the hasher thread: the MD5 of every chunk it is sent, in order.
+fn md5_thread() -> (PollSender<Bytes>, tokio::task::JoinHandle<String>) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(HASH_QUEUE);
+    let handle = tokio::task::spawn_blocking(move || {
+        let mut md5 = Md5::new();
+        while let Some(chunk) = rx.blocking_recv() {
+            md5.update(&chunk);
+        }
+        hex(&md5.finalize())
+    });
+    (PollSender::new(tx), handle)
 }
 
 impl<S> Stream for Tapped<S>
@@ -661,21 +682,48 @@ where
     type Item = std::io::Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let poll = Pin::new(&mut self.inner).poll_next(cx);
-        if let (Poll::Ready(None), Ok(mut tap)) = (&poll, self.tap.lock()) {
-            tap.finished = true;
+        // Room in the hasher's queue first, so no chunk is read unhashed.
+        if let Some(hasher) = &mut self.hasher
+            && ready!(hasher.poll_reserve(cx)).is_err()
+        {
+            let gone = std::io::Error::other("the MD5 hasher stopped");
+            return Poll::Ready(Some(Err(gone)));
         }
-        if let Poll::Ready(Some(Ok(chunk))) = &poll {
-            let sent = match self.tap.lock() {
-                Ok(mut tap) => {
-                    tap.md5.update(chunk);
-                    tap.sent += chunk.len() as u64;
-                    tap.sent
+        let poll = Pin::new(&mut self.inner).poll_next(cx);
+        match &poll {
+            Poll::Ready(Some(Ok(chunk))) => {
+                if let Some(hasher) = &mut self.hasher {
+                    // Reserved above; a send only fails if the hasher is gone,
+                    // and then the digest is missing and the upload fails.
+                    let _ = hasher.send_item(chunk.clone());
                 }
-                Err(_) => 0,
-            };
-            if let Some(progress) = &self.progress {
-                progress(sent, self.total);
+                let sent = match self.tap.lock() {
+                    Ok(mut tap) => {
+                        tap.sent += chunk.len() as u64;
+                        tap.sent
+                    }
+                    Err(_) => 0,
+                };
+                if let Some(progress) = &self.progress {
+                    progress(sent, self.total);
+                }
+                if sent >= self.total {
+                    // All declared bytes are out: the HTTP client need not
+                    // poll for the end, so finish the digest now.
+                    self.hasher = None;
+                }
+            }
+            Poll::Ready(None) => {
+                if let Ok(mut tap) = self.tap.lock() {
+                    tap.finished = true;
+                }
+                // Closing the queue lets the hasher finish its digest.
+                self.hasher = None;
+            }
+            _ => {
+                if let Some(hasher) = &mut self.hasher {
+                    hasher.abort_send();
+                }
             }
         }
         poll

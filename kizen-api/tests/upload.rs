@@ -352,3 +352,89 @@ async fn a_reader_with_a_known_length() {
     );
     assert_eq!(kizen.requests("success").len(), 1);
 }
+
+#[tokio::test]
+async fn an_etag_header_that_is_not_the_md5_sent_is_an_integrity_error() {
+    let s3 = S3::start().await;
+    let wrong = "0123456789abcdef0123456789abcdef";
+    let (url, posts) = support::scripted_s3(204, vec![("etag", format!("\"{wrong}\""))], "").await;
+    let mut behaviour = Behaviour::new(&s3);
+    behaviour.upload_url = url;
+    let kizen = Kizen::start(&s3, behaviour).await;
+    let bytes = b"the real bytes".to_vec();
+    let err = client(&kizen)
+        .upload_bytes("a.txt", bytes.clone(), options())
+        .await
+        .unwrap_err();
+    let UploadError::Integrity {
+        etag,
+        md5,
+        bytes: sent,
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(etag, wrong);
+    assert_eq!(*md5, md5_hex(&bytes));
+    assert_eq!(*sent, bytes.len() as u64);
+    assert_eq!(
+        *posts.lock().unwrap(),
+        1,
+        "an integrity error is not retried"
+    );
+    assert!(kizen.requests("success").is_empty());
+}
+
+#[tokio::test]
+async fn a_multipart_etag_from_the_header_is_accepted_unchecked() {
+    let s3 = S3::start().await;
+    let (url, _) = support::scripted_s3(
+        204,
+        vec![("etag", "\"9b2cf535f27731c974343645a3985328-2\"".into())],
+        "",
+    )
+    .await;
+    let mut behaviour = Behaviour::new(&s3);
+    behaviour.upload_url = url;
+    let kizen = Kizen::start(&s3, behaviour).await;
+    // The scripted S3 stores nothing, so Kizen's check refuses step 3: the
+    // ETag from the header is what reached it.
+    let err = client(&kizen)
+        .upload_bytes("a.txt", &b"x"[..], options())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, UploadError::Api { status: 400, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        kizen.requests("success")[0].params["etag"],
+        "9b2cf535f27731c974343645a3985328-2"
+    );
+}
+
+#[tokio::test]
+async fn slow_down_is_retried_with_a_fresh_presigned_post() {
+    let s3 = S3::start().await;
+    let slow_down = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+    let (url, posts) = support::scripted_s3(
+        503,
+        vec![("content-type", "application/xml".into())],
+        slow_down,
+    )
+    .await;
+    let mut behaviour = Behaviour::new(&s3);
+    behaviour.upload_url = url;
+    let kizen = Kizen::start(&s3, behaviour).await;
+    let err = client(&kizen)
+        .upload_bytes("a.txt", &b"x"[..], options().attempts(2))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "gave up after 2 attempts; last error: S3 rejected the upload (HTTP 503): SlowDown: Please reduce your request rate."
+    );
+    assert_eq!(*posts.lock().unwrap(), 2);
+    assert_eq!(kizen.requests("presigned-post").len(), 2);
+    assert!(kizen.requests("success").is_empty());
+}
