@@ -6,6 +6,7 @@
 //! load -> repair -> merge -> overlay -> validate -> generate -> write
 //! ```
 
+pub mod bench;
 pub mod error;
 pub mod generate;
 pub mod import;

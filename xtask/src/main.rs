@@ -48,6 +48,21 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Time the whole pipeline on a large API split into one document per
+    /// operation (import included) against bare progenitor generation on
+    /// the original spec, side by side. Build with optimizations for real
+    /// figures: `cargo xtask-release bench`.
+    Bench {
+        /// A vendor-style page of the split spec.
+        #[arg(long, default_value_os_t = root().join("xtask/bench/nexus.md"))]
+        page: PathBuf,
+        /// The original single spec.
+        #[arg(long, default_value_os_t = root().join("xtask/bench/nexus.json"))]
+        spec: PathBuf,
+        /// Rounds; medians are reported.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
 }
 
 /// The workspace root, so that `cargo xtask` works from any folder.
@@ -89,6 +104,10 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 }
                 None => print!("{text}"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { page, spec, rounds } => {
+            print!("{}", xtask::bench::run(&page, &spec, rounds)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { check } => {
