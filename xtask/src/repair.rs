@@ -5,6 +5,8 @@
 //! [`Warning`] naming the file and the JSON pointer it touched. Facts about the
 //! Kizen API itself belong in the overlay, not here.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use crate::error::Warning;
@@ -51,7 +53,7 @@ pub fn documents(documents: &mut [Document]) -> Vec<Warning> {
             file: &doc.file,
             warnings: &mut warnings,
         };
-        repair.node(&mut doc.value, "", None);
+        repair.node(&mut doc.value, &mut String::new(), None);
     }
     warnings
 }
@@ -71,12 +73,16 @@ impl Repair<'_> {
     }
 
     /// Repairs one OpenAPI object (or schema), then walks its children.
-    /// `parent_key` is the key this node is the value of.
-    fn node(&mut self, value: &mut Value, pointer: &str, parent_key: Option<&str>) {
+    /// `pointer` is this node's JSON pointer, a buffer shared by the whole
+    /// walk (extended and truncated back), so that walking allocates nothing
+    /// per node. `parent_key` is the key this node is the value of.
+    fn node(&mut self, value: &mut Value, pointer: &mut String, parent_key: Option<&str>) {
         match value {
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.node(item, &json::join(pointer, &i.to_string()), parent_key);
+                    let len = push_index(pointer, i);
+                    self.node(item, pointer, parent_key);
+                    pointer.truncate(len);
                 }
             }
             Value::Object(map) => {
@@ -89,15 +95,18 @@ impl Repair<'_> {
                     if LITERALS.contains(&key.as_str()) || key.starts_with("x-") {
                         continue;
                     }
-                    let child_pointer = json::join(pointer, key);
+                    let len = push_token(pointer, key);
                     match child {
                         Value::Object(entries) if NAME_MAPS.contains(&key.as_str()) => {
                             for (name, entry) in entries.iter_mut() {
-                                self.node(entry, &json::join(&child_pointer, name), Some(key));
+                                let inner = push_token(pointer, name);
+                                self.node(entry, pointer, Some(key));
+                                pointer.truncate(inner);
                             }
                         }
-                        _ => self.node(child, &child_pointer, Some(key)),
+                        _ => self.node(child, pointer, Some(key)),
                     }
+                    pointer.truncate(len);
                 }
             }
             _ => {}
@@ -223,6 +232,24 @@ impl Repair<'_> {
             ),
         );
     }
+}
+
+/// Appends `/token` (escaped) to `pointer`; returns the length to truncate back to.
+fn push_token(pointer: &mut String, token: &str) -> usize {
+    let len = pointer.len();
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&json::escape(token));
+    } else {
+        pointer.push_str(token);
+    }
+    len
+}
+
+fn push_index(pointer: &mut String, index: usize) -> usize {
+    let len = pointer.len();
+    let _ = write!(pointer, "/{index}");
+    len
 }
 
 /// `application/json; charset=utf-8` -> `application/json`.

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -19,12 +20,16 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
         Error::invalid(merged.origin_of(&pointer, fallback), pointer, message)
     };
 
-    let parsed: OpenAPI = serde_path_to_error::deserialize(spec).map_err(|e| {
-        fail(
-            crate::overlay::pointer_of(e.path()),
-            format!("not valid OpenAPI 3.0: {}", e.inner()),
-        )
-    })?;
+    // The plain parse is fast; only a failure pays for locating the problem.
+    let parsed = match OpenAPI::deserialize(spec) {
+        Ok(parsed) => parsed,
+        Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(spec).map_err(|e| {
+            fail(
+                crate::overlay::pointer_of(e.path()),
+                format!("not valid OpenAPI 3.0: {}", e.inner()),
+            )
+        })?,
+    };
 
     let schemes = spec
         .pointer("/components/securitySchemes")
@@ -83,7 +88,7 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
     }
 
     let mut refs = Vec::new();
-    collect_refs(spec, String::new(), &mut refs);
+    collect_refs(spec, &mut String::new(), &mut refs);
     for (pointer, reference) in refs {
         let Some(target) = reference.strip_prefix('#') else {
             return Err(fail(
@@ -101,20 +106,29 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
     Ok(parsed)
 }
 
-fn collect_refs(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+/// Every `$ref` with its pointer; `pointer` is a buffer shared by the walk.
+fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    let len = pointer.len();
     match value {
         Value::Object(map) => {
             for (key, child) in map {
                 match (key.as_str(), child) {
-                    ("$ref", Value::String(r)) => out.push((json::join(&pointer, key), r.clone())),
+                    ("$ref", Value::String(r)) => out.push((json::join(pointer, key), r.clone())),
                     ("example" | "examples" | "default" | "enum", _) => {}
-                    _ => collect_refs(child, json::join(&pointer, key), out),
+                    _ => {
+                        pointer.push('/');
+                        pointer.push_str(&json::escape(key));
+                        collect_refs(child, pointer, out);
+                        pointer.truncate(len);
+                    }
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{pointer}/{i}"), out);
+                pointer.push_str(&format!("/{i}"));
+                collect_refs(item, pointer, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
