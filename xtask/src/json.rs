@@ -2,9 +2,13 @@
 
 use serde_json::{Map, Value};
 
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// Escapes one JSON pointer token (RFC 6901); borrows when nothing needs it.
+pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }
 
 /// Appends a token to a JSON pointer.

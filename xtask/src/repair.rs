@@ -238,11 +238,7 @@ impl Repair<'_> {
 fn push_token(pointer: &mut String, token: &str) -> usize {
     let len = pointer.len();
     pointer.push('/');
-    if token.contains(['~', '/']) {
-        pointer.push_str(&json::escape(token));
-    } else {
-        pointer.push_str(token);
-    }
+    pointer.push_str(&json::escape(token));
     len
 }
 
