@@ -39,6 +39,9 @@ pub enum Error {
     #[error("{page}: {message}")]
     Import { page: PathBuf, message: String },
 
+    #[error("fetching {url}: {message}")]
+    Fetch { url: String, message: String },
+
     #[error(
         "component `{kind}/{name}` is defined differently in {first} and {second}; \
          a component name must mean one schema across all documents"

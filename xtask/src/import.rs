@@ -107,7 +107,45 @@ pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
             message: "a page must be a file".into(),
         })?
         .to_string();
-    let blocks = blocks(&text);
+    plan(page, &page_name, &text, openapi)?.apply()
+}
+
+/// What importing a page would change, computed without writing anything.
+#[derive(Debug)]
+pub struct Plan {
+    pub report: Report,
+    outputs: Vec<Output>,
+    openapi: std::path::PathBuf,
+}
+
+impl Plan {
+    /// Whether importing would change any stored file.
+    pub fn changes(&self) -> bool {
+        let r = &self.report;
+        !(r.added.is_empty() && r.changed.is_empty() && r.removed.is_empty())
+    }
+
+    /// Writes the plan: added and changed documents and the manifest
+    /// (atomically), then deletes the documents the page no longer has.
+    pub fn apply(self) -> Result<Report> {
+        write::files(&self.outputs)?;
+        for name in &self.report.removed {
+            let path = self.openapi.join(name);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(path, e));
+                }
+                _ => {}
+            }
+        }
+        Ok(self.report)
+    }
+}
+
+/// Plans the import of page text `text`, known in the manifest as
+/// `page_name`; `page` names it in messages (a path or a URL).
+pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<Plan> {
+    let blocks = blocks(text);
     if blocks.is_empty() {
         return Err(Error::Import {
             page: page.to_path_buf(),
@@ -145,7 +183,7 @@ pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
         seen.push(name.clone());
         let contents = json::pretty(&value);
         let entry = Entry {
-            page: page_name.clone(),
+            page: page_name.to_string(),
             section: block.heading.clone(),
             sha256: sha256_hex(contents.as_bytes()),
         };
@@ -175,15 +213,11 @@ pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
         contents: manifest.render(),
     });
 
-    write::files(&outputs)?;
-    for name in &report.removed {
-        let path = openapi.join(name);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path, e)),
-            _ => {}
-        }
-    }
-    Ok(report)
+    Ok(Plan {
+        report,
+        outputs,
+        openapi: openapi.to_path_buf(),
+    })
 }
 
 /// The stored file name of a document: its one operation's operationId

@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod error;
+pub mod fetch;
 pub mod generate;
 pub mod import;
 pub mod json;

@@ -33,6 +33,20 @@ enum Command {
         /// The vendor page, e.g. a saved copy of the S3 reference page.
         page: PathBuf,
     },
+    /// Download the vendor pages listed in <openapi>/sources.toml and store
+    /// their documents as `import` does. Every page must arrive and parse
+    /// before anything is written.
+    Fetch {
+        /// Write nothing; exit 1 with what changed upstream, 0 if nothing did.
+        #[arg(long)]
+        check: bool,
+        /// Replace each page URL's scheme and host, e.g. http://127.0.0.1:8080.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Per-request timeout in seconds (default 30).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<u64>,
+    },
     /// Print (or write) the merged spec: the stored documents repaired,
     /// merged, overlaid and validated, without generating code.
     Merge {
@@ -88,6 +102,28 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
         Command::Import { page } => {
             let report = import::page(&page, &cli.openapi)?;
             println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fetch {
+            check,
+            base_url,
+            timeout,
+        } => {
+            let timeout = timeout.map(std::time::Duration::from_secs);
+            let fetched = xtask::fetch::plan(&cli.openapi, base_url.as_deref(), timeout)?;
+            let moved = fetched.iter().any(|f| f.plan.changes());
+            for page in fetched {
+                println!("{}:", page.url);
+                if check {
+                    println!("{}", page.plan.report);
+                } else {
+                    println!("{}", page.plan.apply()?);
+                }
+            }
+            if check && moved {
+                eprintln!("upstream changed: run `cargo xtask fetch`, then `cargo xtask generate`");
+                return Ok(ExitCode::FAILURE);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { output } => {

@@ -1,0 +1,138 @@
+//! `cargo xtask fetch`: downloads the vendor's reference pages listed in
+//! `openapi/sources.toml` and stores their documents exactly as
+//! `cargo xtask import` does. With `--check` it writes nothing and reports
+//! whether upstream moved away from what is stored: the scheduled CI job
+//! that tells us the vendor changed something.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::import::{self, Plan};
+use crate::load;
+
+pub const SOURCES: &str = "sources.toml";
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sources {
+    #[serde(default)]
+    page: Vec<Page>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    url: String,
+}
+
+/// A fetched page's import plan, by URL.
+#[derive(Debug)]
+pub struct Fetched {
+    pub url: String,
+    pub plan: Plan,
+}
+
+/// Downloads every page of `openapi/sources.toml` and plans its import.
+/// `base_url` replaces each URL's scheme and host (tests serve the pages
+/// from 127.0.0.1). Any failure fails the whole fetch: nothing is written
+/// unless every page arrived and parsed.
+pub fn plan(
+    openapi: &Path,
+    base_url: Option<&str>,
+    timeout: Option<Duration>,
+) -> Result<Vec<Fetched>> {
+    let sources_path = openapi.join(SOURCES);
+    let text = load::read(&sources_path)?;
+    let sources: Sources = toml::from_str(&text).map_err(|e| {
+        Error::invalid(
+            sources_path.display().to_string(),
+            "",
+            format!("not a sources file: {e}"),
+        )
+    })?;
+    let client = reqwest::blocking::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(timeout.unwrap_or(TIMEOUT))
+        .user_agent(concat!("kizen-sdk-xtask/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Fetch {
+            url: String::new(),
+            message: format!("cannot build the HTTP client: {e}"),
+        })?;
+    let mut fetched = Vec::new();
+    for page in &sources.page {
+        let url = match base_url {
+            Some(base) => rebase(&page.url, base),
+            None => page.url.clone(),
+        };
+        let fail = |message: String| Error::Fetch {
+            url: url.clone(),
+            message,
+        };
+        let response = client.get(&url).send().map_err(|e| fail(chain(&e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(fail(format!("HTTP {status}")));
+        }
+        let body = response.text().map_err(|e| fail(chain(&e)))?;
+        let name = page_name(&page.url).ok_or_else(|| fail("the URL names no page".into()))?;
+        let plan = import::plan(&PathBuf::from(&url), &name, &body, openapi)?;
+        fetched.push(Fetched { url, plan });
+    }
+    Ok(fetched)
+}
+
+/// `https://developer.kizen.com/api/s3.md` -> `s3.md`, the name `import`
+/// records for a page file of the same name.
+fn page_name(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next()?;
+    let name = path.rsplit('/').next()?;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The URL with its scheme and host replaced by `base`.
+fn rebase(url: &str, base: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    format!("{}{path}", base.trim_end_matches('/'))
+}
+
+/// An error with its causes ("error sending request" alone hides a timeout).
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            page_name("https://developer.kizen.com/api/s3.md").as_deref(),
+            Some("s3.md")
+        );
+        assert_eq!(page_name("https://x/a/b.md?ask=1").as_deref(), Some("b.md"));
+        assert_eq!(page_name("https://x/"), None);
+        assert_eq!(
+            rebase(
+                "https://developer.kizen.com/api/s3.md",
+                "http://127.0.0.1:8080/"
+            ),
+            "http://127.0.0.1:8080/api/s3.md"
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! `cargo xtask fetch` against a real HTTP server on 127.0.0.1 serving the
+//! vendor page (the real one, or pages derived from it): every outcome is
+//! clear, and nothing is written unless every page arrived and parsed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the server answers for the page: status, body, delay.
+type Answer = Arc<Mutex<(u16, String, Duration)>>;
+
+fn serve(answer: Answer) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                let (status, body, delay) = answer.lock().unwrap().clone();
+                assert_eq!(request.url(), "/api/s3.md");
+                std::thread::sleep(delay);
+                let response = tiny_http::Response::from_string(body).with_status_code(status);
+                let _ = request.respond(response);
+            });
+        }
+    });
+    base
+}
+
+fn page() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/s3.md"))
+        .unwrap()
+}
+
+struct Project {
+    _dir: tempfile::TempDir,
+    openapi: PathBuf,
+    answer: Answer,
+    base: String,
+}
+
+impl Project {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let openapi = dir.path().join("openapi");
+        std::fs::create_dir_all(&openapi).unwrap();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
+        for entry in std::fs::read_dir(source).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, openapi.join(path.file_name().unwrap())).unwrap();
+        }
+        let answer: Answer = Arc::new(Mutex::new((200, page(), Duration::ZERO)));
+        let base = serve(answer.clone());
+        Project {
+            _dir: dir,
+            openapi,
+            answer,
+            base,
+        }
+    }
+
+    fn answer(&self, status: u16, body: String, delay: Duration) {
+        *self.answer.lock().unwrap() = (status, body, delay);
+    }
+
+    fn fetch(&self, extra: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("fetch")
+            .args(["--base-url", &self.base, "--openapi"])
+            .arg(&self.openapi)
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.openapi)
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&path).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Runs a fetch expected to fail, and checks nothing was written.
+    fn fails(&self, extra: &[&str]) -> String {
+        let before = self.snapshot();
+        let out = self.fetch(extra);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "fetch should fail:\n{stderr}");
+        assert!(before == self.snapshot(), "files changed on a failed fetch");
+        stderr
+    }
+}
+
+#[test]
+fn unchanged_upstream_checks_clean() {
+    let project = Project::new();
+    let out = project.fetch(&["--check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("0 added, 0 changed, 0 removed, 2 unchanged"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn changed_upstream_fails_the_check_then_fetch_stores_it() {
+    let project = Project::new();
+    let changed = page().replace("Name of the file to upload", "Name of the file to store");
+    project.answer(200, changed, Duration::ZERO);
+    let before = project.snapshot();
+    let out = project.fetch(&["--check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("  changed s3_presigned_post_retrieve.json"),
+        "{stdout}"
+    );
+    assert!(before == project.snapshot(), "--check wrote files");
+
+    let out = project.fetch(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored =
+        std::fs::read_to_string(project.openapi.join("s3_presigned_post_retrieve.json")).unwrap();
+    assert!(stored.contains("Name of the file to store"));
+    assert!(project.fetch(&["--check"]).status.success());
+}
+
+#[test]
+fn a_page_that_404s() {
+    let project = Project::new();
+    project.answer(404, "not here".into(), Duration::ZERO);
+    let stderr = project.fails(&[]);
+    assert!(
+        stderr.contains(&format!(
+            "fetching {}/api/s3.md: HTTP 404 Not Found",
+            project.base
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_page_with_no_json_block() {
+    let project = Project::new();
+    project.answer(
+        200,
+        "# S3\n\nMoved to another page.\n".into(),
+        Duration::ZERO,
+    );
+    let stderr = project.fails(&[]);
+    assert!(stderr.contains("no ```json block found"), "{stderr}");
+}
+
+#[test]
+fn a_page_with_malformed_json() {
+    let project = Project::new();
+    project.answer(
+        200,
+        page().replacen("{\"openapi\":\"3.0.3\"", "{\"openapi\" \"3.0.3\"", 1),
+        Duration::ZERO,
+    );
+    let stderr = project.fails(&[]);
+    assert!(stderr.contains("/api/s3.md:"), "{stderr}");
+    assert!(stderr.contains("malformed JSON: expected `:`"), "{stderr}");
+}
+
+#[test]
+fn a_server_that_hangs_times_out() {
+    let project = Project::new();
+    project.answer(200, page(), Duration::from_secs(5));
+    let stderr = project.fails(&["--timeout", "1"]);
+    assert!(
+        stderr.contains(&format!("fetching {}/api/s3.md:", project.base)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("timed out"), "{stderr}");
+}
