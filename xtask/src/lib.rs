@@ -7,6 +7,7 @@
 //! ```
 
 pub mod bench;
+pub mod diff;
 pub mod error;
 pub mod fetch;
 pub mod generate;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::manifest::Manifest;
-use xtask::{Warning, import, json, pipeline, write};
+use xtask::{Warning, diff, import, json, pipeline, write};
 
 /// The Kizen SDK pipeline: vendor pages -> openapi/ -> kizen-api.
 #[derive(Debug, Parser)]
@@ -47,6 +47,18 @@ enum Command {
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<u64>,
     },
+    /// Every change between two specs, classified breaking / warning /
+    /// compatible. OLD and NEW are each a spec file, a vendor page (.md), a
+    /// folder of stored documents, or a git revision of openapi/ (HEAD~1).
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 when a change of this level (or worse) is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// Print (or write) the merged spec: the stored documents repaired,
     /// merged, overlaid and validated, without generating code.
     Merge {
@@ -77,6 +89,19 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Warning,
 }
 
 /// The workspace root, so that `cargo xtask` works from any folder.
@@ -126,6 +151,36 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => {
+            let changes = diff::compare(
+                &diff::side(&old, &cli.openapi)?,
+                &diff::side(&new, &cli.openapi)?,
+            );
+            match format {
+                Format::Text => print!("{}", diff::text(&changes)),
+                Format::Markdown => print!("{}", diff::markdown(&changes)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&changes).unwrap_or_default()
+                ),
+            }
+            let worst = match fail_on {
+                Some(FailOn::Breaking) => Some(diff::Level::Breaking),
+                Some(FailOn::Warning) => Some(diff::Level::Warning),
+                None => None,
+            };
+            let fail = worst.is_some_and(|w| changes.iter().any(|c| c.level <= w));
+            Ok(if fail {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Merge { output } => {
             let spec = pipeline::spec(&cli.openapi)?;
             print_warnings(&spec.warnings);
@@ -170,6 +225,18 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             }
             for problem in &problems {
                 eprintln!("warning: {problem}");
+            }
+            // What this generation changes in the API, against the committed spec.
+            if let Some(committed) = std::fs::read_to_string(&outputs[0].path)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+            {
+                let fresh: serde_json::Value =
+                    serde_json::from_str(&outputs[0].contents).unwrap_or_default();
+                let changes = diff::compare(&committed, &fresh);
+                if !changes.is_empty() {
+                    eprint!("API changes:\n{}", diff::text(&changes));
+                }
             }
             let written = write::files(&outputs)?;
             for output in &outputs {
