@@ -243,29 +243,7 @@ impl<'a> Diff<'a> {
             ),
             (Some(o), Some(n)) => {
                 let (o, n) = (self.resolve_old(o), self.resolve_new(n));
-                for (media, media_type) in o
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    let Some(new_media) = n.get("content").and_then(|c| c.get(media)) else {
-                        self.push(
-                            Level::Breaking,
-                            "request-media-type-removed",
-                            at,
-                            format!("request body no longer accepts {media}"),
-                        );
-                        continue;
-                    };
-                    let where_ = format!("{at} request body ({media})");
-                    self.schema(
-                        &where_,
-                        media_type.get("schema"),
-                        new_media.get("schema"),
-                        Direction::Request,
-                    );
-                }
+                self.content(at, "request body", o, n, Direction::Request);
             }
         }
     }
@@ -283,29 +261,7 @@ impl<'a> Diff<'a> {
                 continue;
             };
             let (o, n) = (self.resolve_old(response), self.resolve_new(new_response));
-            for (media, media_type) in o
-                .get("content")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                let Some(new_media) = n.get("content").and_then(|c| c.get(media)) else {
-                    self.push(
-                        Level::Breaking,
-                        "response-media-type-removed",
-                        at,
-                        format!("response {status} no longer returns {media}"),
-                    );
-                    continue;
-                };
-                let where_ = format!("{at} response {status}");
-                self.schema(
-                    &where_,
-                    media_type.get("schema"),
-                    new_media.get("schema"),
-                    Direction::Response,
-                );
-            }
+            self.content(at, &format!("response {status}"), o, n, Direction::Response);
         }
         for status in new_responses.into_iter().flatten().map(|(s, _)| s) {
             if old.and_then(|o| o.get(status)).is_none() {
@@ -316,6 +272,48 @@ impl<'a> Diff<'a> {
                     format!("response {status} added"),
                 );
             }
+        }
+    }
+
+    /// Compares the media types of a request body or response (`what`):
+    /// one no longer offered is breaking; shared ones compare their schemas.
+    fn content(
+        &mut self,
+        at: &str,
+        what: &str,
+        old: &'a Value,
+        new: &'a Value,
+        direction: Direction,
+    ) {
+        let media_types = old
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten();
+        for (media, media_type) in media_types {
+            let Some(new_media) = new.get("content").and_then(|c| c.get(media)) else {
+                let (rule, verb) = match direction {
+                    Direction::Request => ("request-media-type-removed", "accepts"),
+                    Direction::Response => ("response-media-type-removed", "returns"),
+                };
+                self.push(
+                    Level::Breaking,
+                    rule,
+                    at,
+                    format!("{what} no longer {verb} {media}"),
+                );
+                continue;
+            };
+            let where_ = match direction {
+                Direction::Request => format!("{at} {what} ({media})"),
+                Direction::Response => format!("{at} {what}"),
+            };
+            self.schema(
+                &where_,
+                media_type.get("schema"),
+                new_media.get("schema"),
+                direction,
+            );
         }
     }
 
