@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::json;
-use crate::merge::METHODS;
+use crate::merge;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -77,20 +77,9 @@ struct Diff<'a> {
 }
 
 fn operations_of(spec: &Value) -> BTreeMap<(String, String), (&Value, &Value)> {
-    let mut out = BTreeMap::new();
-    for (path, item) in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in METHODS {
-            if let Some(op) = item.get(*method) {
-                out.insert((path.clone(), method.to_string()), (op, item));
-            }
-        }
-    }
-    out
+    merge::operations(spec)
+        .map(|(path, method, op, item)| ((path.clone(), method.to_string()), (op, item)))
+        .collect()
 }
 
 impl<'a> Diff<'a> {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::load;
 use crate::manifest::{Entry, MANIFEST, Manifest, sha256_hex};
-use crate::merge::METHODS;
+use crate::merge;
 use crate::overlay::OVERLAY_NAMES;
 use crate::write::{self, Output};
 
@@ -223,15 +223,12 @@ pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<
 /// The stored file name of a document: its one operation's operationId
 /// (`{method}_{path}` when it has none), made safe as a file name.
 pub fn file_name(document: &Value) -> Result<String, String> {
-    let mut operations = Vec::new();
-    for (path, item) in json::object(document.get("paths")) {
-        for method in METHODS {
-            if let Some(op) = item.get(*method) {
-                let id = op.get("operationId").and_then(Value::as_str);
-                operations.push(id.map_or_else(|| format!("{method}_{path}"), str::to_string));
-            }
-        }
-    }
+    let operations: Vec<String> = merge::operations(document)
+        .map(|(path, method, op, _)| {
+            let id = op.get("operationId").and_then(Value::as_str);
+            id.map_or_else(|| format!("{method}_{path}"), str::to_string)
+        })
+        .collect();
     let stem = match operations.as_slice() {
         [one] => one.clone(),
         [] => return Err("the document has no operation; expected one per document".into()),

@@ -60,3 +60,16 @@ pub fn object(value: Option<&Value>) -> Map<String, Value> {
         .cloned()
         .unwrap_or_default()
 }
+
+/// A serde_path_to_error path as a JSON pointer.
+pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(format!("/{index}")),
+            Segment::Map { key } => Some(format!("/{}", escape(key))),
+            Segment::Enum { variant } => Some(format!("/{}", escape(variant))),
+            Segment::Unknown => None,
+        })
+        .collect()
+}

@@ -41,7 +41,7 @@ impl Manifest {
         serde_path_to_error::deserialize(&value).map_err(|e| {
             Error::invalid(
                 path.display().to_string(),
-                crate::overlay::pointer_of(e.path()),
+                crate::json::pointer_of(e.path()),
                 format!("not a manifest: {}", e.inner()),
             )
         })

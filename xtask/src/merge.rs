@@ -18,6 +18,20 @@ pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// Every operation of a spec in document order: (path, method, operation,
+/// its path item). The one walk over `paths` that the stages share.
+pub fn operations(spec: &Value) -> impl Iterator<Item = (&String, &'static str, &Value, &Value)> {
+    spec.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |method| Some((path, *method, item.get(*method)?, item)))
+        })
+}
+
 /// Top-level fields merged by union; every other one must agree.
 const SECTIONS: &[&str] = &["paths", "components", "tags"];
 

@@ -84,7 +84,7 @@ pub fn load(path: &Path) -> Result<Overlay> {
     let overlay: Overlay = serde_path_to_error::deserialize(&value).map_err(|e| {
         Error::invalid(
             &file,
-            pointer_of(e.path()),
+            json::pointer_of(e.path()),
             format!("not an Overlay document: {}", e.inner()),
         )
     })?;
@@ -222,19 +222,6 @@ fn remove(spec: &mut Value, pointers: Vec<String>) {
             _ => {}
         }
     }
-}
-
-/// A serde_path_to_error path as a JSON pointer.
-pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .filter_map(|segment| match segment {
-            Segment::Seq { index } => Some(format!("/{index}")),
-            Segment::Map { key } => Some(format!("/{}", json::escape(key))),
-            Segment::Enum { variant } => Some(format!("/{}", json::escape(variant))),
-            Segment::Unknown => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

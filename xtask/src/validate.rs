@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::json;
-use crate::merge::{METHODS, Merged};
+use crate::merge::{self, Merged};
 
 /// Validates `merged.spec` and returns it parsed. `fallback` names the
 /// source of problems that no single vendor document owns.
@@ -25,7 +25,7 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
         Ok(parsed) => parsed,
         Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(spec).map_err(|e| {
             fail(
-                crate::overlay::pointer_of(e.path()),
+                crate::json::pointer_of(e.path()),
                 format!("not valid OpenAPI 3.0: {}", e.inner()),
             )
         })?,
@@ -37,36 +37,25 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
     let defined = |name: &str| schemes.is_some_and(|s| s.contains_key(name));
     let mut requirements = vec![("/security".to_string(), spec.get("security"))];
     let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
-    let paths = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten();
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(operation) = item.get(*method) else {
-                continue;
-            };
-            let pointer = json::join(&json::join("/paths", path), method);
-            match operation.get("operationId").and_then(Value::as_str) {
-                None => {
+    for (path, method, operation, _) in merge::operations(spec) {
+        let pointer = json::join(&json::join("/paths", path), method);
+        match operation.get("operationId").and_then(Value::as_str) {
+            None => {
+                return Err(fail(
+                    pointer,
+                    "operation has no `operationId`; the client method is named after it".into(),
+                ));
+            }
+            Some(id) => {
+                if let Some(first) = operation_ids.insert(id.to_string(), pointer.clone()) {
                     return Err(fail(
                         pointer,
-                        "operation has no `operationId`; the client method is named after it"
-                            .into(),
+                        format!("operationId `{id}` is also used by {first}"),
                     ));
                 }
-                Some(id) => {
-                    if let Some(first) = operation_ids.insert(id.to_string(), pointer.clone()) {
-                        return Err(fail(
-                            pointer,
-                            format!("operationId `{id}` is also used by {first}"),
-                        ));
-                    }
-                }
             }
-            requirements.push((json::join(&pointer, "security"), operation.get("security")));
         }
+        requirements.push((json::join(&pointer, "security"), operation.get("security")));
     }
     for (pointer, security) in requirements {
         let Some(alternatives) = security.and_then(Value::as_array) else {
