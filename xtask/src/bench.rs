@@ -8,7 +8,7 @@
 //! `xtask/bench/split-openapi.py nexus.json OUT --page nexus.md`.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -27,43 +27,100 @@ actions:
 ";
 
 /// Runs `rounds` rounds and returns the report to print.
+///
+/// Each round times, on fresh folders:
+/// - one pass: `cargo xtask import PAGE --generate`, the whole pipeline;
+/// - the one pass again on the same folders (the page has not changed:
+///   the steady state of a scheduled regeneration);
+/// - two commands: `cargo xtask import PAGE`, then `cargo xtask generate`;
+/// - bare progenitor: read and parse nexus.json, generate, format, write
+///   the file (what a build script does).
+///
+/// The order rotates from round to round, and each ratio is taken against
+/// the bare run of the same round: this shared machine drifts by tens of
+/// percent over a minute, far more than the differences measured.
 pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let rounds = rounds.max(1);
-    let mut ours: Vec<Timings> = Vec::new();
-    let mut bare = Vec::new();
+    let mut stages: Vec<Timings> = Vec::new();
+    // Per kind of run: (time, ratio to the same round's bare run) per round.
+    let mut runs: [Vec<(Duration, f64)>; 4] = Default::default();
     let mut counts = (0, 0);
     for round in 0..rounds {
-        let openapi = work.path().join(format!("openapi-{round}"));
-        let krate = work.path().join(format!("crate-{round}"));
-        std::fs::create_dir_all(&openapi).map_err(|e| Error::io(&openapi, e))?;
-        std::fs::write(openapi.join("overlay.yaml"), OVERLAY)
-            .map_err(|e| Error::io(&openapi, e))?;
+        let folders = |name: &str| -> Result<(PathBuf, PathBuf)> {
+            let openapi = work.path().join(format!("{name}-{round}/openapi"));
+            std::fs::create_dir_all(&openapi).map_err(|e| Error::io(&openapi, e))?;
+            std::fs::write(openapi.join("overlay.yaml"), OVERLAY)
+                .map_err(|e| Error::io(&openapi, e))?;
+            Ok((openapi, work.path().join(format!("{name}-{round}/crate"))))
+        };
+        let mut times = [Duration::ZERO; 4];
+        for turn in 0..3 {
+            match (turn + round) % 3 {
+                0 => {
+                    let (openapi, krate) = folders("one-pass")?;
+                    let mut timings = Timings::default();
+                    let start = Instant::now();
+                    let plan = timings.time("import", || import::plan_page(page, &openapi))?;
+                    let done =
+                        pipeline::import_and_generate(&openapi, &krate, vec![plan], &mut timings)?;
+                    timings.time("commit", || done.commit())?;
+                    times[0] = start.elapsed();
+                    stages.push(timings);
 
-        let mut timings = Timings::default();
-        let start = Instant::now();
-        let report = import::page(page, &openapi)?;
-        timings.0.push(("import", start.elapsed()));
-        let (outputs, _) = pipeline::outputs_timed(&openapi, &krate, &mut timings)?;
-        let start = Instant::now();
-        write::files(&outputs)?;
-        timings.0.push(("write", start.elapsed()));
-        ours.push(timings);
-
-        let start = Instant::now();
-        let text = load::read(original)?;
-        let spec: openapiv3::OpenAPI =
-            serde_json::from_str(&text).map_err(|e| load::malformed(original, &e, 0))?;
-        let client = generate::client(&spec)?;
-        bare.push(start.elapsed());
-        counts = (report.added.len(), client.lines().count());
+                    let start = Instant::now();
+                    let plan = import::plan_page(page, &openapi)?;
+                    let done = pipeline::import_and_generate(
+                        &openapi,
+                        &krate,
+                        vec![plan],
+                        &mut Timings::default(),
+                    )?;
+                    let (_, written) = done.commit()?;
+                    times[1] = start.elapsed();
+                    if !written.is_empty() {
+                        return Err(Error::invalid(
+                            openapi.display().to_string(),
+                            "",
+                            format!("importing the same page again wrote {written:?}"),
+                        ));
+                    }
+                }
+                1 => {
+                    let (openapi, krate) = folders("two-commands")?;
+                    let start = Instant::now();
+                    let report = import::page(page, &openapi)?;
+                    let (outputs, _) = pipeline::outputs(&openapi, &krate)?;
+                    write::files(&outputs)?;
+                    times[2] = start.elapsed();
+                    counts.0 = report.added.len();
+                }
+                _ => {
+                    let start = Instant::now();
+                    let text = load::read(original)?;
+                    let spec: openapiv3::OpenAPI = serde_json::from_str(&text)
+                        .map_err(|e| load::malformed(original, &e, 0))?;
+                    let client = generate::client(&spec)?;
+                    let out = work.path().join(format!("bare-{round}.rs"));
+                    std::fs::write(&out, &client).map_err(|e| Error::io(&out, e))?;
+                    times[3] = start.elapsed();
+                    counts.1 = client.lines().count();
+                }
+            }
+        }
+        for (kind, time) in times.iter().enumerate() {
+            runs[kind].push((*time, time.as_secs_f64() / times[3].as_secs_f64()));
+        }
     }
 
     let median = |mut v: Vec<Duration>| {
         v.sort();
         v[v.len() / 2]
     };
-    let stage_names: Vec<&str> = ours[0].0.iter().map(|(n, _)| *n).collect();
+    let median_ratio = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -76,32 +133,35 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
             ""
         }
     );
-    for (i, name) in stage_names.iter().enumerate() {
-        let d = median(ours.iter().map(|t| t.0[i].1).collect());
+    let _ = writeln!(
+        out,
+        "one pass, by stage (* on a second thread, during `generate`):"
+    );
+    for (i, (name, _)) in stages[0].0.iter().enumerate() {
+        let d = median(stages.iter().map(|t| t.0[i].1).collect());
         let _ = writeln!(out, "  {name:<9} {:>9.1} ms", ms(d));
     }
-    let ours_total = median(ours.iter().map(Timings::total).collect());
-    let generate = median(
-        ours.iter()
-            .filter_map(|t| t.0.iter().find(|(n, _)| *n == "generate").map(|(_, d)| *d))
-            .collect(),
-    );
-    let bare = median(bare);
-    let _ = writeln!(out, "whole pipeline      {:>9.1} ms", ms(ours_total));
+    let labels = [
+        "import --generate (one pass)",
+        "import --generate, page unchanged",
+        "import, then generate",
+        "bare progenitor",
+    ];
+    let _ = writeln!(out, "{:<34} {:>9}  {:>8}", "", "time", "vs bare");
+    for (label, kind) in labels.iter().zip(runs) {
+        let time = median(kind.iter().map(|(d, _)| *d).collect());
+        let ratio = median_ratio(kind.iter().map(|(_, r)| *r).collect());
+        let _ = writeln!(
+            out,
+            "{label:<34} {:>6.1} ms  {:>+7.1} %",
+            ms(time),
+            (ratio - 1.0) * 100.0
+        );
+    }
     let _ = writeln!(
         out,
-        "  of which ours     {:>9.1} ms (all but `generate`)",
-        ms(ours_total - generate)
-    );
-    let _ = writeln!(
-        out,
-        "bare progenitor     {:>9.1} ms (parse nexus.json + generate)",
-        ms(bare)
-    );
-    let _ = writeln!(
-        out,
-        "overhead            {:>+9.1} % (whole pipeline vs bare)",
-        (ours_total.as_secs_f64() / bare.as_secs_f64() - 1.0) * 100.0
+        "(bare: read + parse nexus.json, generate, format, write; \
+         vs bare: median of the per-round ratios)"
     );
     Ok(out)
 }

@@ -612,8 +612,7 @@ pub fn side(spec: &str, openapi: &std::path::Path) -> crate::Result<Value> {
     let dir = work.path().join("openapi");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     if path.is_file() && path.extension().is_some_and(|e| e == "md") {
-        crate::import::page(path, &dir)?;
-        return Ok(crate::pipeline::spec(&dir)?.value);
+        return page_side(path, openapi);
     }
     if path.is_file() {
         std::fs::copy(path, dir.join("spec.json")).map_err(|e| Error::io(path, e))?;
@@ -656,4 +655,27 @@ pub fn side(spec: &str, openapi: &std::path::Path) -> crate::Result<Value> {
     }
     untar.wait().map_err(|e| Error::io("tar", e))?;
     Ok(crate::pipeline::spec(&work.path().join(folder))?.value)
+}
+
+/// A vendor page as a side: the project's `openapi/` as it would be with the
+/// page imported (in memory), in place of the stored page whose documents it
+/// holds, whatever its file is called. The overlay applies as it does to the
+/// stored documents.
+fn page_side(path: &std::path::Path, openapi: &std::path::Path) -> crate::Result<Value> {
+    use crate::{import, load, manifest::Manifest, pipeline};
+    let text = load::read(path)?;
+    let manifest = Manifest::load(openapi)?;
+    let stored_as = import::blocks(&text)
+        .iter()
+        .filter_map(|block| serde_json::from_str::<Value>(&block.text).ok())
+        .filter_map(|document| import::file_name(&document).ok())
+        .find_map(|name| manifest.documents.get(&name).map(|e| e.page.clone()));
+    let page_name = stored_as.unwrap_or_else(|| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let mut plans = vec![import::plan(path, &page_name, &text, openapi)?];
+    let documents = load::documents_replacing(openapi, &mut plans)?;
+    Ok(pipeline::spec_of(openapi, documents, &mut pipeline::Timings::default())?.value)
 }

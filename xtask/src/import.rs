@@ -6,17 +6,18 @@
 //! manifest with its page and hash. Importing the same page twice changes
 //! nothing; a changed page changes exactly the affected files.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::json;
-use crate::load;
+use crate::load::{self, Document};
 use crate::manifest::{Entry, MANIFEST, Manifest, sha256_hex};
 use crate::merge;
 use crate::overlay::OVERLAY_NAMES;
-use crate::write::{self, Output};
+use crate::write::{self, Output, Staged};
 
 /// One ```json block of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +99,11 @@ impl std::fmt::Display for Report {
 /// documents, deletes documents the page no longer has, updates the manifest.
 /// Everything is parsed and named before the first write.
 pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
+    plan_page(page, openapi)?.apply()
+}
+
+/// Plans the import of the page file `page` (see [`plan`]).
+pub fn plan_page(page: &Path, openapi: &Path) -> Result<Plan> {
     let text = load::read(page)?;
     let page_name = page
         .file_name()
@@ -107,13 +113,16 @@ pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
             message: "a page must be a file".into(),
         })?
         .to_string();
-    plan(page, &page_name, &text, openapi)?.apply()
+    plan(page, &page_name, &text, openapi)
 }
 
 /// What importing a page would change, computed without writing anything.
 #[derive(Debug)]
 pub struct Plan {
     pub report: Report,
+    /// The page's documents as `load` would read them back once stored, so
+    /// that the pipeline can run on an import without a round trip to disk.
+    pub documents: Vec<Document>,
     outputs: Vec<Output>,
     openapi: std::path::PathBuf,
 }
@@ -128,7 +137,20 @@ impl Plan {
     /// Writes the plan: added and changed documents and the manifest
     /// (atomically), then deletes the documents the page no longer has.
     pub fn apply(self) -> Result<Report> {
-        write::files(&self.outputs)?;
+        write::stage(&self.outputs)?.commit()?;
+        self.remove_gone()?;
+        Ok(self.report)
+    }
+
+    /// Stages the plan's files on up to `threads` threads (see
+    /// [`write::stage_on`]); nothing visible yet.
+    pub fn stage(&self, threads: usize) -> Result<Staged> {
+        write::stage_on(&self.outputs, threads)
+    }
+
+    /// Deletes the documents the page no longer has; run after committing
+    /// what [`Plan::stage`] staged (the manifest no longer lists them).
+    pub fn remove_gone(&self) -> Result<()> {
         for name in &self.report.removed {
             let path = self.openapi.join(name);
             match std::fs::remove_file(&path) {
@@ -138,7 +160,18 @@ impl Plan {
                 _ => {}
             }
         }
-        Ok(self.report)
+        Ok(())
+    }
+
+    /// The file names this plan stores or deletes.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.report
+            .added
+            .iter()
+            .chain(&self.report.changed)
+            .chain(&self.report.unchanged)
+            .chain(&self.report.removed)
+            .map(String::as_str)
     }
 }
 
@@ -156,14 +189,32 @@ pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<
     let mut manifest = Manifest::load(openapi)?;
     let mut report = Report::default();
     let mut outputs = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    for block in &blocks {
+    let mut documents = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    // Parsing, naming, rendering and hashing each document is independent
+    // work: done in parallel, in page order.
+    let parsed = crate::par::try_map(&blocks, crate::par::cores(), 16, |block| {
         let value: Value = serde_json::from_str(&block.text)
             .map_err(|e| load::malformed(page, &e, block.line - 1))?;
         let name = file_name(&value).map_err(|message| Error::Import {
             page: page.to_path_buf(),
             message: format!("line {} (\"{}\"): {message}", block.line, block.heading),
         })?;
+        let contents = json::pretty(&value);
+        let sha256 = sha256_hex(contents.as_bytes());
+        let path = openapi.join(&name);
+        let stored = std::fs::read(&path).ok().as_deref() == Some(contents.as_bytes());
+        Ok::<_, Error>((
+            block.heading.clone(),
+            value,
+            name,
+            contents,
+            sha256,
+            path,
+            stored,
+        ))
+    })?;
+    for (section, value, name, contents, sha256, path, stored) in parsed {
         if seen.contains(&name) {
             return Err(Error::Import {
                 page: page.to_path_buf(),
@@ -180,28 +231,27 @@ pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<
                 message: format!("{name} is already imported from page {}", other.page),
             });
         }
-        seen.push(name.clone());
-        let contents = json::pretty(&value);
+        seen.insert(name.clone());
         let entry = Entry {
             page: page_name.to_string(),
-            section: block.heading.clone(),
-            sha256: sha256_hex(contents.as_bytes()),
+            section,
+            sha256,
         };
-        let path = openapi.join(&name);
-        let on_disk = std::fs::read(&path).ok();
         match manifest.documents.insert(name.clone(), entry.clone()) {
             None => report.added.push(name),
-            Some(old) if old != entry || on_disk.as_deref() != Some(contents.as_bytes()) => {
-                report.changed.push(name)
-            }
+            Some(old) if old != entry || !stored => report.changed.push(name),
             Some(_) => report.unchanged.push(name),
         }
+        documents.push(Document {
+            file: crate::pipeline::display_name(openapi, &path),
+            value,
+        });
         outputs.push(Output { path, contents });
     }
     let gone: Vec<String> = manifest
         .documents
         .iter()
-        .filter(|(name, e)| e.page == page_name && !seen.contains(name))
+        .filter(|(name, e)| e.page == page_name && !seen.contains(*name))
         .map(|(name, _)| name.clone())
         .collect();
     for name in gone {
@@ -215,6 +265,7 @@ pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<
 
     Ok(Plan {
         report,
+        documents,
         outputs,
         openapi: openapi.to_path_buf(),
     })

@@ -17,6 +17,7 @@ pub mod load;
 pub mod manifest;
 pub mod merge;
 pub mod overlay;
+pub mod par;
 pub mod pipeline;
 pub mod repair;
 pub mod surface;

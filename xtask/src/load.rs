@@ -1,10 +1,12 @@
 //! Reads the stored vendor documents of an `openapi/` folder.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::import::Plan;
 use crate::manifest::MANIFEST;
 use crate::overlay::OVERLAY_NAMES;
 
@@ -19,11 +21,37 @@ pub struct Document {
 /// The `*.json` documents of `dir`, sorted by file name; the manifest and
 /// overlay files are ours, not documents.
 pub fn documents(dir: &Path) -> Result<Vec<Document>> {
-    let mut paths = document_paths(dir)?;
+    documents_replacing(dir, &mut [])
+}
+
+/// The documents of `dir` as they will be once `plans` are applied: each
+/// plan's documents replace (or add to) those on disk, and the documents it
+/// would delete are gone. The plans' documents are moved out of them.
+pub fn documents_replacing(dir: &Path, plans: &mut [Plan]) -> Result<Vec<Document>> {
+    let planned: BTreeSet<&str> = plans.iter().flat_map(Plan::names).collect();
+    let mut paths: Vec<PathBuf> = document_paths(dir)?
+        .into_iter()
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !planned.contains(name)
+        })
+        .collect();
     paths.sort();
-    if paths.is_empty() {
+    let mut documents = read_all(dir, &paths)?;
+    documents.extend(
+        plans
+            .iter_mut()
+            .flat_map(|p| std::mem::take(&mut p.documents)),
+    );
+    if documents.is_empty() {
         return Err(Error::NoDocuments(dir.to_path_buf()));
     }
+    documents.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(documents)
+}
+
+/// Reads and parses `paths`, in order.
+fn read_all(dir: &Path, paths: &[PathBuf]) -> Result<Vec<Document>> {
     let one = |path: &PathBuf| {
         let text = read(path)?;
         let file = crate::pipeline::display_name(dir, path);
@@ -32,24 +60,8 @@ pub fn documents(dir: &Path) -> Result<Vec<Document>> {
             file,
         })
     };
-    // Reading and parsing hundreds of documents is the bulk of loading: split
-    // it over the cores. Order (and so every output) stays that of `paths`.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = paths.len().div_ceil(threads).max(16);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = paths
-            .chunks(per_thread)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(one).collect::<Result<Vec<_>>>()))
-            .collect();
-        let mut documents = Vec::with_capacity(paths.len());
-        for worker in workers {
-            let part = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            documents.extend(part);
-        }
-        Ok(documents)
-    })
+    // Reading and parsing hundreds of documents is the bulk of loading.
+    crate::par::try_map(paths, crate::par::cores(), 16, one)
 }
 
 /// The paths of the documents in `dir`, unsorted.

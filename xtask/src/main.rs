@@ -32,14 +32,23 @@ enum Command {
     Import {
         /// The vendor page, e.g. a saved copy of the S3 reference page.
         page: PathBuf,
+        /// Then regenerate the client, in the same pass (see `generate`);
+        /// on any error nothing at all is written.
+        #[arg(long)]
+        generate: bool,
     },
     /// Download the vendor pages listed in <openapi>/sources.toml and store
     /// their documents as `import` does. Every page must arrive and parse
     /// before anything is written.
     Fetch {
-        /// Write nothing; exit 1 with what changed upstream, 0 if nothing did.
-        #[arg(long)]
+        /// Write nothing; exit 1 with what changed upstream (files, then the
+        /// API changes, classified as `diff` does), 0 if nothing did.
+        #[arg(long, conflicts_with = "generate")]
         check: bool,
+        /// Then regenerate the client, in the same pass (see `generate`);
+        /// on any error nothing at all is written.
+        #[arg(long)]
+        generate: bool,
         /// Replace each page URL's scheme and host, e.g. http://127.0.0.1:8080.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
@@ -124,30 +133,61 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> xtask::Result<ExitCode> {
     match cli.command {
-        Command::Import { page } => {
-            let report = import::page(&page, &cli.openapi)?;
-            println!("{report}");
+        Command::Import { page, generate } => {
+            let plan = import::plan_page(&page, &cli.openapi)?;
+            if generate {
+                let report = regenerate(&cli.openapi, &cli.krate, vec![plan])?;
+                println!("{}", report[0]);
+            } else {
+                println!("{}", plan.apply()?);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch {
             check,
+            generate,
             base_url,
             timeout,
         } => {
             let timeout = timeout.map(std::time::Duration::from_secs);
             let fetched = xtask::fetch::plan(&cli.openapi, base_url.as_deref(), timeout)?;
             let moved = fetched.iter().any(|f| f.plan.changes());
-            for page in fetched {
-                println!("{}:", page.url);
-                if check {
-                    println!("{}", page.plan.report);
-                } else {
-                    println!("{}", page.plan.apply()?);
+            let (urls, plans): (Vec<_>, Vec<_>) =
+                fetched.into_iter().map(|f| (f.url, f.plan)).unzip();
+            if check {
+                for (url, plan) in urls.iter().zip(&plans) {
+                    println!("{url}:\n{}", plan.report);
                 }
-            }
-            if check && moved {
-                eprintln!("upstream changed: run `cargo xtask fetch`, then `cargo xtask generate`");
+                if !moved {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                // What the move means for the API, as `cargo xtask diff` says it.
+                let stored = pipeline::spec(&cli.openapi)?;
+                let mut plans = plans;
+                let documents = xtask::load::documents_replacing(&cli.openapi, &mut plans)?;
+                let upstream =
+                    pipeline::spec_of(&cli.openapi, documents, &mut pipeline::Timings::default())?;
+                let changes = diff::compare(&stored.value, &upstream.value);
+                if changes.is_empty() {
+                    println!("no change to the API itself");
+                } else {
+                    print!("API changes:\n{}", diff::text(&changes));
+                }
+                eprintln!(
+                    "upstream changed: run `cargo xtask fetch --generate` and review the diff"
+                );
                 return Ok(ExitCode::FAILURE);
+            }
+            let reports = if generate {
+                regenerate(&cli.openapi, &cli.krate, plans)?
+            } else {
+                plans
+                    .into_iter()
+                    .map(|p| p.apply())
+                    .collect::<Result<_, _>>()?
+            };
+            for (url, report) in urls.iter().zip(reports) {
+                println!("{url}:\n{report}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -226,29 +266,60 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             for problem in &problems {
                 eprintln!("warning: {problem}");
             }
-            // What this generation changes in the API, against the committed spec.
-            if let Some(committed) = std::fs::read_to_string(&outputs[0].path)
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok())
-            {
-                let fresh: serde_json::Value =
-                    serde_json::from_str(&outputs[0].contents).unwrap_or_default();
-                let changes = diff::compare(&committed, &fresh);
-                if !changes.is_empty() {
-                    eprint!("API changes:\n{}", diff::text(&changes));
-                }
-            }
+            print_api_changes(&outputs);
             let written = write::files(&outputs)?;
-            for output in &outputs {
-                let verb = if written.contains(&output.path) {
-                    "wrote"
-                } else {
-                    "unchanged"
-                };
-                eprintln!("{verb:>9} {}", output.path.display());
-            }
+            print_written(&outputs, &written);
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Applies import `plans` and regenerates the client in one pass; returns
+/// the plans' reports.
+fn regenerate(
+    openapi: &Path,
+    krate: &Path,
+    plans: Vec<import::Plan>,
+) -> xtask::Result<Vec<import::Report>> {
+    let done =
+        pipeline::import_and_generate(openapi, krate, plans, &mut pipeline::Timings::default())?;
+    print_warnings(&done.warnings);
+    print_api_changes(&done.outputs);
+    let outputs = done.outputs.clone();
+    let (reports, written) = done.commit()?;
+    print_written(&outputs, &written);
+    Ok(reports)
+}
+
+/// What generating `outputs` changes in the API, against the committed spec.
+fn print_api_changes(outputs: &[write::Output]) {
+    let Some(spec) = outputs
+        .iter()
+        .find(|o| o.path.ends_with(pipeline::SPEC_FILE))
+    else {
+        return;
+    };
+    let Some(committed) = std::fs::read_to_string(&spec.path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+    else {
+        return;
+    };
+    let fresh: serde_json::Value = serde_json::from_str(&spec.contents).unwrap_or_default();
+    let changes = diff::compare(&committed, &fresh);
+    if !changes.is_empty() {
+        eprint!("API changes:\n{}", diff::text(&changes));
+    }
+}
+
+fn print_written(outputs: &[write::Output], written: &[PathBuf]) {
+    for output in outputs {
+        let verb = if written.contains(&output.path) {
+            "wrote"
+        } else {
+            "unchanged"
+        };
+        eprintln!("{verb:>9} {}", output.path.display());
     }
 }
 

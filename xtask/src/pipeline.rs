@@ -1,5 +1,5 @@
 //! The stages in order: load -> repair -> merge -> overlay -> validate ->
-//! generate. Pure: nothing here writes; `write` does, and only at the end.
+//! generate. Nothing here writes: `write` does, and only at the end.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -8,7 +8,9 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::error::{Result, Warning};
-use crate::write::Output;
+use crate::import::{Plan, Report};
+use crate::load::Document;
+use crate::write::{self, Output, Staged};
 use crate::{generate, json, load, merge, overlay, repair, validate};
 
 /// Where the generated files go inside the client crate.
@@ -29,7 +31,7 @@ pub struct Timings(pub Vec<(&'static str, Duration)>);
 
 impl Timings {
     /// Runs `stage`, recording its time under `name`.
-    fn time<T>(&mut self, name: &'static str, stage: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, name: &'static str, stage: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = stage();
         self.0.push((name, start.elapsed()));
@@ -48,9 +50,20 @@ pub fn spec(openapi: &Path) -> Result<Spec> {
 
 /// [`spec`], recording each stage's time.
 pub fn spec_timed(openapi: &Path, timings: &mut Timings) -> Result<Spec> {
-    let mut documents = timings.time("load", || load::documents(openapi))?;
+    let documents = timings.time("load", || load::documents(openapi))?;
+    spec_of(openapi, documents, timings)
+}
+
+/// Every stage after `load`, on `documents` (those of `openapi`, whose
+/// overlay applies).
+pub fn spec_of(
+    openapi: &Path,
+    mut documents: Vec<Document>,
+    timings: &mut Timings,
+) -> Result<Spec> {
     let mut warnings = timings.time("repair", || repair::documents(&mut documents));
     let mut merged = timings.time("merge", || merge::documents(&documents))?;
+    drop(documents);
     let documents_name = display_name(openapi, Path::new("*.json"));
     // Problems no single vendor document owns are blamed on the merged whole.
     let whole = timings.time("overlay", || match overlay::find(openapi)? {
@@ -82,18 +95,96 @@ pub fn outputs_timed(
     timings: &mut Timings,
 ) -> Result<(Vec<Output>, Vec<Warning>)> {
     let spec = spec_timed(openapi, timings)?;
-    let client = timings.time("generate", || generate::client(&spec.parsed))?;
-    let outputs = vec![
+    let outputs = timings.time("generate", || outputs_of(&spec, krate))?;
+    Ok((outputs, spec.warnings))
+}
+
+/// Generates the client from `spec`; the spec file is rendered meanwhile on
+/// another thread (generation keeps one core busy, the other is free).
+fn outputs_of(spec: &Spec, krate: &Path) -> Result<Vec<Output>> {
+    let (client, rendered) = std::thread::scope(|scope| {
+        let rendered = scope.spawn(|| json::pretty(&spec.value));
+        let client = generate::client(&spec.parsed);
+        (client, rendered.join())
+    });
+    let rendered = rendered.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    Ok(vec![
         Output {
             path: krate.join(SPEC_FILE),
-            contents: json::pretty(&spec.value),
+            contents: rendered,
         },
         Output {
             path: krate.join(CLIENT_FILE),
-            contents: client,
+            contents: client?,
         },
-    ];
-    Ok((outputs, spec.warnings))
+    ])
+}
+
+/// An import and the regeneration it calls for, computed and staged but not
+/// yet visible: see [`import_and_generate`].
+#[derive(Debug)]
+pub struct Regenerated {
+    pub outputs: Vec<Output>,
+    pub warnings: Vec<Warning>,
+    pub plans: Vec<Plan>,
+    staged: Staged,
+}
+
+impl Regenerated {
+    /// Puts the imported documents, the manifest and the generated files in
+    /// place, then deletes the documents the pages no longer have. Returns
+    /// each plan's report and the paths written.
+    pub fn commit(self) -> Result<(Vec<Report>, Vec<PathBuf>)> {
+        let written = self.staged.commit()?;
+        let mut reports = Vec::with_capacity(self.plans.len());
+        for plan in self.plans {
+            plan.remove_gone()?;
+            reports.push(plan.report);
+        }
+        Ok((reports, written))
+    }
+}
+
+/// `import --generate`: applies import `plans` to `openapi` and regenerates
+/// the client in one pass. The plans' documents reach the stages straight
+/// from memory (no round trip through the files), and their files are staged
+/// on another thread while the client generates. Nothing is visible until
+/// [`Regenerated::commit`], so an error anywhere writes nothing.
+pub fn import_and_generate(
+    openapi: &Path,
+    krate: &Path,
+    mut plans: Vec<Plan>,
+    timings: &mut Timings,
+) -> Result<Regenerated> {
+    let documents = timings.time("load", || load::documents_replacing(openapi, &mut plans))?;
+    let spec = spec_of(openapi, documents, timings)?;
+    // Generation keeps one core busy for most of the run; the imported files
+    // are staged on the other meanwhile (the stages before use both cores).
+    let (outputs, imported) = std::thread::scope(|scope| {
+        let imported = scope.spawn(|| {
+            let start = Instant::now();
+            let staged = plans
+                .iter()
+                .try_fold(Staged::default(), |all, plan| Ok(all.and(plan.stage(1)?)));
+            (staged, start.elapsed())
+        });
+        let outputs = timings.time("generate", || outputs_of(&spec, krate));
+        let (imported, took): (Result<Staged>, _) = imported
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        timings.0.push(("staging*", took));
+        (outputs, imported)
+    });
+    let outputs = outputs?;
+    let staged = timings.time("write", || {
+        Ok::<_, crate::Error>(imported?.and(write::stage(&outputs)?))
+    })?;
+    Ok(Regenerated {
+        outputs,
+        warnings: spec.warnings,
+        plans,
+        staged,
+    })
 }
 
 /// `openapi/name` for a file in `openapi`: short, and the same on every machine.

@@ -45,17 +45,21 @@ const NAME_MAPS: &[&str] = &[
     "variables",
 ];
 
-/// Repairs every document in place and returns what was changed.
+/// Repairs every document in place and returns what was changed, in
+/// document order. Documents are independent: they are repaired in parallel.
 pub fn documents(documents: &mut [Document]) -> Vec<Warning> {
-    let mut warnings = Vec::new();
-    for doc in documents {
+    crate::par::map_mut(documents, 16, |doc| {
+        let mut warnings = Vec::new();
         let mut repair = Repair {
             file: &doc.file,
             warnings: &mut warnings,
         };
         repair.node(&mut doc.value, &mut String::new(), None);
-    }
-    warnings
+        warnings
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 struct Repair<'a> {

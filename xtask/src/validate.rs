@@ -20,17 +20,34 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
         Error::invalid(merged.origin_of(&pointer, fallback), pointer, message)
     };
 
-    // The plain parse is fast; only a failure pays for locating the problem.
-    let parsed = match OpenAPI::deserialize(spec) {
-        Ok(parsed) => parsed,
-        Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(spec).map_err(|e| {
-            fail(
-                crate::json::pointer_of(e.path()),
-                format!("not valid OpenAPI 3.0: {}", e.inner()),
-            )
-        })?,
-    };
+    // The typed parse and the checks below are independent: the parse runs
+    // on another core meanwhile. The plain parse is fast; only a failure
+    // pays for locating the problem.
+    std::thread::scope(|scope| {
+        let parsed = scope.spawn(|| OpenAPI::deserialize(spec));
+        let checked = checks(merged, &fail);
+        let parsed = parsed
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        match parsed {
+            Ok(parsed) => checked.map(|()| parsed),
+            Err(_) => Err(serde_path_to_error::deserialize::<_, OpenAPI>(spec)
+                .map_err(|e| {
+                    fail(
+                        crate::json::pointer_of(e.path()),
+                        format!("not valid OpenAPI 3.0: {}", e.inner()),
+                    )
+                })
+                .err()
+                .unwrap_or_else(|| fail(String::new(), "not valid OpenAPI 3.0".into()))),
+        }
+    })
+}
 
+/// Security schemes defined, operationIds present and unique, every `$ref`
+/// local and resolving.
+fn checks(merged: &Merged, fail: &impl Fn(String, String) -> Error) -> Result<()> {
+    let spec = &merged.spec;
     let schemes = spec
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object);
@@ -92,7 +109,7 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
             ));
         }
     }
-    Ok(parsed)
+    Ok(())
 }
 
 /// Every `$ref` with its pointer; `pointer` is a buffer shared by the walk.

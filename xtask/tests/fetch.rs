@@ -131,6 +131,14 @@ fn changed_upstream_fails_the_check_then_fetch_stores_it() {
         stdout.contains("  changed s3_presigned_post_retrieve.json"),
         "{stdout}"
     );
+    // What the change means for the API, classified.
+    assert!(
+        stdout.contains(
+            "compatible description-changed                GET /api/s3/presigned-post: \
+             description of query parameter `filename` changed"
+        ),
+        "{stdout}"
+    );
     assert!(before == project.snapshot(), "--check wrote files");
 
     let out = project.fetch(&[]);
@@ -194,4 +202,67 @@ fn a_server_that_hangs_times_out() {
         "{stderr}"
     );
     assert!(stderr.contains("timed out"), "{stderr}");
+}
+
+#[test]
+fn a_breaking_upstream_change_is_reported_as_breaking() {
+    let project = Project::new();
+    project.answer(
+        200,
+        page().replace("/api/s3/success", "/api/s3/confirm"),
+        Duration::ZERO,
+    );
+    let before = project.snapshot();
+    let out = project.fetch(&["--check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("breaking operation-removed                  POST /api/s3/success"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("compatible operation-added                    POST /api/s3/confirm"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 breaking, 0 warning, 3 compatible"),
+        "{stdout}"
+    );
+    assert!(before == project.snapshot(), "--check wrote files");
+}
+
+#[test]
+fn fetch_generate_stores_the_page_and_regenerates_in_one_pass() {
+    let project = Project::new();
+    let krate = project.openapi.with_file_name("crate");
+    project.answer(
+        200,
+        page().replace("/api/s3/success", "/api/s3/confirm"),
+        Duration::ZERO,
+    );
+    let out = project.fetch(&["--generate", "--crate", krate.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        project
+            .snapshot()
+            .iter()
+            .any(|(name, _)| name == "s3_success_create.json")
+    );
+    let client = std::fs::read_to_string(krate.join("src/generated.rs")).unwrap();
+    assert!(client.contains("/api/s3/confirm"), "not regenerated");
+    assert!(!client.contains("/api/s3/success"), "not regenerated");
+    // The stored documents and the crate agree: `generate --check` passes.
+    let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--check", "--openapi"])
+        .arg(&project.openapi)
+        .arg("--crate")
+        .arg(&krate)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

@@ -34,3 +34,65 @@ fn the_split_nexus_api_merges_back_to_the_original_and_generates() {
     );
     syn::parse_file(client).unwrap();
 }
+
+/// `import --generate` hands the page's documents to the stages in memory:
+/// they must be exactly what `load` reads back from the stored files, and
+/// the files written exactly those of `import` then `generate`.
+#[test]
+fn the_one_pass_on_nexus_equals_import_then_generate() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/nexus.md");
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    for root in [&one, &two] {
+        std::fs::create_dir_all(root.join("openapi")).unwrap();
+    }
+
+    let plan = import::plan_page(&page, &one.join("openapi")).unwrap();
+    let mut in_memory: Vec<(String, Value)> = plan
+        .documents
+        .iter()
+        .map(|d| (d.file.clone(), d.value.clone()))
+        .collect();
+    in_memory.sort_by(|a, b| a.0.cmp(&b.0));
+    let done = pipeline::import_and_generate(
+        &one.join("openapi"),
+        &one.join("crate"),
+        vec![plan],
+        &mut pipeline::Timings::default(),
+    )
+    .unwrap();
+    done.commit().unwrap();
+
+    import::page(&page, &two.join("openapi")).unwrap();
+    let read_back: Vec<(String, Value)> = xtask::load::documents(&two.join("openapi"))
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.file, d.value))
+        .collect();
+    assert_eq!(in_memory.len(), read_back.len());
+    for (a, b) in in_memory.iter().zip(&read_back) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs once stored:\n{}\n{}", a.0, a.1, b.1);
+    }
+    let (outputs, _) = pipeline::outputs(&two.join("openapi"), &two.join("crate")).unwrap();
+    xtask::write::files(&outputs).unwrap();
+
+    for sub in ["openapi", "crate", "crate/src"] {
+        let files = |root: &Path| {
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(root.join(sub))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file())
+                .map(|p| {
+                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                    (name, std::fs::read(&p).unwrap())
+                })
+                .collect();
+            files.sort();
+            files
+        };
+        let (a, b) = (files(&one), files(&two));
+        assert!(!a.is_empty());
+        assert!(a == b, "{sub} differs");
+    }
+}
