@@ -29,6 +29,14 @@ fn case(name: &str, edit: impl FnOnce(&mut Value)) {
     let old = base();
     let mut new = old.clone();
     edit(&mut new);
+    // `xtask/compare/run.py` feeds the same pairs to other diff tools.
+    if let Some(dir) = std::env::var_os("XTASK_DIFF_PAIRS") {
+        let dir = Path::new(&dir).join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (file, spec) in [("old.json", &old), ("new.json", &new)] {
+            std::fs::write(dir.join(file), serde_json::to_string_pretty(spec).unwrap()).unwrap();
+        }
+    }
     let changes = diff::compare(&old, &new);
     assert!(!changes.is_empty(), "{name}: no change found");
     insta::assert_snapshot!(name, diff::text(&changes));
