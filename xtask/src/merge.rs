@@ -60,8 +60,9 @@ impl Merged {
     }
 }
 
-/// Merges documents (already repaired) in the order given; output keys sorted.
-pub fn documents(documents: &[Document]) -> Result<Merged> {
+/// Merges documents (already repaired) in the order given; output keys
+/// sorted. The documents are consumed: their values move into the result.
+pub fn documents(documents: Vec<Document>) -> Result<Merged> {
     let mut state = State::default();
     for doc in documents {
         state.add(doc)?;
@@ -85,35 +86,33 @@ struct State {
 }
 
 impl State {
-    fn add(&mut self, doc: &Document) -> Result<()> {
-        let Some(root) = doc.value.as_object() else {
+    fn add(&mut self, doc: Document) -> Result<()> {
+        let file = doc.file;
+        let Value::Object(mut root) = doc.value else {
             return Err(Error::invalid(
-                &doc.file,
+                &file,
                 "",
                 "expected a JSON object (an OpenAPI document)",
             ));
         };
-        for (key, value) in root {
-            match key.as_str() {
-                "paths" => self.paths(doc, value)?,
-                "components" => self.components(doc, value)?,
-                "tags" => self.tags(doc, value)?,
-                _ => {}
-            }
+        if let Some(paths) = root.remove("paths") {
+            self.paths(&file, paths)?;
         }
-        self.top_level(doc, root)
+        if let Some(components) = root.remove("components") {
+            self.components(&file, components)?;
+        }
+        if let Some(tags) = root.remove("tags") {
+            self.tags(&file, tags)?;
+        }
+        self.top_level(file, root)
     }
 
     /// Every other top-level field (`openapi`, `info`, `security`, `servers`,
     /// ...) must be the same in every document, absence included.
-    fn top_level(&mut self, doc: &Document, root: &Map<String, Value>) -> Result<()> {
+    fn top_level(&mut self, file: String, root: Map<String, Value>) -> Result<()> {
         let Some(first) = &self.first_file else {
-            for (key, value) in root {
-                if !SECTIONS.contains(&key.as_str()) {
-                    self.out.insert(key.clone(), value.clone());
-                }
-            }
-            self.first_file = Some(doc.file.clone());
+            self.out.extend(root);
+            self.first_file = Some(file);
             return Ok(());
         };
         let keys: BTreeSet<&String> = root
@@ -124,16 +123,16 @@ impl State {
         for key in keys {
             let (a, b) = (self.out.get(key), root.get(key));
             if a != b {
-                return Err(disagree(key, first, a, &doc.file, b));
+                return Err(disagree(key, first, a, &file, b));
             }
         }
         Ok(())
     }
 
-    fn paths(&mut self, doc: &Document, paths: &Value) -> Result<()> {
-        let Some(paths) = paths.as_object() else {
+    fn paths(&mut self, file: &str, paths: Value) -> Result<()> {
+        let Value::Object(paths) = paths else {
             return Err(Error::invalid(
-                &doc.file,
+                file,
                 "/paths",
                 "expected an object of paths",
             ));
@@ -146,10 +145,10 @@ impl State {
             return Ok(());
         };
         for (path, item) in paths {
-            let item_pointer = json::join("/paths", path);
-            let Some(item) = item.as_object() else {
+            let item_pointer = json::join("/paths", &path);
+            let Value::Object(item) = item else {
                 return Err(Error::invalid(
-                    &doc.file,
+                    file,
                     item_pointer,
                     "expected a path item object",
                 ));
@@ -161,9 +160,9 @@ impl State {
                 continue;
             };
             for (field, value) in item {
-                let pointer = json::join(&item_pointer, field);
+                let pointer = json::join(&item_pointer, &field);
                 let is_operation = METHODS.contains(&field.as_str());
-                match target.get(field) {
+                match target.get(&field) {
                     None => {
                         let id = value.get("operationId").and_then(Value::as_str);
                         if let Some(id) = id.filter(|_| is_operation) {
@@ -171,32 +170,32 @@ impl State {
                                 return Err(Error::DuplicateOperationId {
                                     id: id.to_string(),
                                     first: first.clone(),
-                                    second: doc.file.clone(),
+                                    second: file.to_string(),
                                 });
                             }
-                            self.operation_ids.insert(id.to_string(), doc.file.clone());
+                            self.operation_ids.insert(id.to_string(), file.to_string());
                         }
-                        self.origins.insert(pointer, doc.file.clone());
-                        target.insert(field.clone(), value.clone());
+                        self.origins.insert(pointer, file.to_string());
+                        target.insert(field, value);
                     }
                     Some(_) if is_operation => {
                         return Err(Error::DuplicateOperation {
                             method: field.to_uppercase(),
                             path: path.clone(),
                             first: self.origins.get(&pointer).cloned().unwrap_or_default(),
-                            second: doc.file.clone(),
+                            second: file.to_string(),
                         });
                     }
                     // Path-level fields shared by several documents (e.g. path
                     // parameters) must agree like top-level ones.
-                    Some(existing) if existing != value => {
+                    Some(existing) if *existing != value => {
                         let first = self.origins.get(&pointer).cloned().unwrap_or_default();
                         return Err(disagree(
                             &format!("paths.{path}.{field}"),
                             &first,
                             Some(existing),
-                            &doc.file,
-                            Some(value),
+                            file,
+                            Some(&value),
                         ));
                     }
                     Some(_) => {}
@@ -206,13 +205,9 @@ impl State {
         Ok(())
     }
 
-    fn components(&mut self, doc: &Document, components: &Value) -> Result<()> {
-        let Some(components) = components.as_object() else {
-            return Err(Error::invalid(
-                &doc.file,
-                "/components",
-                "expected an object",
-            ));
+    fn components(&mut self, file: &str, components: Value) -> Result<()> {
+        let Value::Object(components) = components else {
+            return Err(Error::invalid(file, "/components", "expected an object"));
         };
         let merged = self
             .out
@@ -222,10 +217,10 @@ impl State {
             return Ok(());
         };
         for (kind, entries) in components {
-            let kind_pointer = json::join("/components", kind);
-            let Some(entries) = entries.as_object() else {
+            let kind_pointer = json::join("/components", &kind);
+            let Value::Object(entries) = entries else {
                 return Err(Error::invalid(
-                    &doc.file,
+                    file,
                     kind_pointer,
                     "expected an object of components",
                 ));
@@ -237,18 +232,18 @@ impl State {
                 continue;
             };
             for (name, definition) in entries {
-                let pointer = json::join(&kind_pointer, name);
-                match target.get(name) {
+                let pointer = json::join(&kind_pointer, &name);
+                match target.get(&name) {
                     None => {
-                        self.origins.insert(pointer, doc.file.clone());
-                        target.insert(name.clone(), definition.clone());
+                        self.origins.insert(pointer, file.to_string());
+                        target.insert(name, definition);
                     }
-                    Some(existing) if existing != definition => {
+                    Some(existing) if *existing != definition => {
                         return Err(Error::ComponentConflict {
                             kind: kind.clone(),
-                            name: name.clone(),
+                            name,
                             first: self.origins.get(&pointer).cloned().unwrap_or_default(),
-                            second: doc.file.clone(),
+                            second: file.to_string(),
                         });
                     }
                     Some(_) => {}
@@ -259,13 +254,9 @@ impl State {
     }
 
     /// Tags are a list keyed by `name`: a union, each name defined once.
-    fn tags(&mut self, doc: &Document, tags: &Value) -> Result<()> {
-        let Some(tags) = tags.as_array() else {
-            return Err(Error::invalid(
-                &doc.file,
-                "/tags",
-                "expected an array of tags",
-            ));
+    fn tags(&mut self, file: &str, tags: Value) -> Result<()> {
+        let Value::Array(tags) = tags else {
+            return Err(Error::invalid(file, "/tags", "expected an array of tags"));
         };
         let merged = self
             .out
@@ -274,28 +265,28 @@ impl State {
         let Value::Array(merged) = merged else {
             return Ok(());
         };
-        for (i, tag) in tags.iter().enumerate() {
-            let Some(name) = tag.get("name").and_then(Value::as_str) else {
+        for (i, tag) in tags.into_iter().enumerate() {
+            let Some(name) = tag.get("name").and_then(Value::as_str).map(str::to_string) else {
                 return Err(Error::invalid(
-                    &doc.file,
+                    file,
                     format!("/tags/{i}"),
                     "expected a tag with a `name`",
                 ));
             };
             match merged
                 .iter()
-                .find(|t| t.get("name").and_then(Value::as_str) == Some(name))
+                .find(|t| t.get("name").and_then(Value::as_str) == Some(name.as_str()))
             {
                 None => {
-                    self.tags_from.insert(name.to_string(), doc.file.clone());
-                    merged.push(tag.clone());
+                    self.tags_from.insert(name, file.to_string());
+                    merged.push(tag);
                 }
-                Some(existing) if existing != tag => {
+                Some(existing) if *existing != tag => {
                     return Err(Error::ComponentConflict {
                         kind: "tags".into(),
-                        name: name.to_string(),
-                        first: self.tags_from.get(name).cloned().unwrap_or_default(),
-                        second: doc.file.clone(),
+                        first: self.tags_from.get(&name).cloned().unwrap_or_default(),
+                        name,
+                        second: file.to_string(),
                     });
                 }
                 Some(_) => {}

@@ -62,8 +62,7 @@ pub fn spec_of(
     timings: &mut Timings,
 ) -> Result<Spec> {
     let mut warnings = timings.time("repair", || repair::documents(&mut documents));
-    let mut merged = timings.time("merge", || merge::documents(&documents))?;
-    drop(documents);
+    let mut merged = timings.time("merge", || merge::documents(documents))?;
     let documents_name = display_name(openapi, Path::new("*.json"));
     // Problems no single vendor document owns are blamed on the merged whole.
     let whole = timings.time("overlay", || match overlay::find(openapi)? {
