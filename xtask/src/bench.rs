@@ -43,6 +43,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let rounds = rounds.max(1);
     let mut stages: Vec<Timings> = Vec::new();
+    let mut bare_stages: Vec<Timings> = Vec::new();
     // Per kind of run: (time, ratio to the same round's bare run) per round.
     let mut runs: [Vec<(Duration, f64)>; 4] = Default::default();
     let mut counts = (0, 0);
@@ -96,14 +97,19 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
                     counts.0 = report.added.len();
                 }
                 _ => {
+                    let mut timings = Timings::default();
                     let start = Instant::now();
-                    let text = load::read(original)?;
-                    let spec: openapiv3::OpenAPI = serde_json::from_str(&text)
-                        .map_err(|e| load::malformed(original, &e, 0))?;
-                    let client = generate::client(&spec)?;
+                    let spec: openapiv3::OpenAPI = timings.time("parse", || {
+                        let text = load::read(original)?;
+                        serde_json::from_str(&text).map_err(|e| load::malformed(original, &e, 0))
+                    })?;
+                    let client = timings.time("generate", || generate::client(&spec))?;
                     let out = work.path().join(format!("bare-{round}.rs"));
-                    std::fs::write(&out, &client).map_err(|e| Error::io(&out, e))?;
+                    timings
+                        .time("write", || std::fs::write(&out, &client))
+                        .map_err(|e| Error::io(&out, e))?;
                     times[3] = start.elapsed();
+                    bare_stages.push(timings);
                     counts.1 = client.lines().count();
                 }
             }
@@ -137,10 +143,28 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
         out,
         "one pass, by stage (* on a second thread, during `generate`):"
     );
+    let mut ours = Duration::ZERO;
     for (i, (name, _)) in stages[0].0.iter().enumerate() {
         let d = median(stages.iter().map(|t| t.0[i].1).collect());
         let _ = writeln!(out, "  {name:<9} {:>9.1} ms", ms(d));
+        if !matches!(*name, "generate" | "staging*") {
+            ours += d;
+        }
     }
+    let bare_median = median(runs[3].iter().map(|(d, _)| *d).collect());
+    let _ = write!(out, "bare progenitor, by stage:");
+    for (i, (name, _)) in bare_stages[0].0.iter().enumerate() {
+        let d = median(bare_stages.iter().map(|t| t.0[i].1).collect());
+        let _ = write!(out, " {name} {:.1} ms,", ms(d));
+    }
+    out.pop();
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "  our stages {:>8.1} ms = {:.1} % of bare (all but generate and staging*, summed)",
+        ms(ours),
+        ours.as_secs_f64() / bare_median.as_secs_f64() * 100.0
+    );
     let labels = [
         "import --generate (one pass)",
         "import --generate, page unchanged",

@@ -95,7 +95,7 @@ enum Command {
         #[arg(long, default_value_os_t = root().join("xtask/bench/nexus.json"))]
         spec: PathBuf,
         /// Rounds; medians are reported.
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = 9)]
         rounds: usize,
     },
 }
