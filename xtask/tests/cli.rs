@@ -10,6 +10,9 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
+mod common;
+use common::{copy_openapi, fixture_page};
+
 const SENTINEL: &str = "previous contents, must survive a failed run\n";
 
 struct Project {
@@ -22,12 +25,7 @@ impl Project {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
-        std::fs::create_dir_all(root.join("openapi")).unwrap();
-        for entry in std::fs::read_dir(source).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, root.join("openapi").join(path.file_name().unwrap())).unwrap();
-        }
+        copy_openapi(&root.join("openapi"));
         std::fs::create_dir_all(root.join("kizen-api/src")).unwrap();
         std::fs::write(root.join("kizen-api/openapi.json"), SENTINEL).unwrap();
         std::fs::write(root.join("kizen-api/src/generated.rs"), SENTINEL).unwrap();
@@ -320,11 +318,6 @@ fn a_progenitor_panic_is_an_error_naming_the_operation() {
         !stderr.contains("RUST_BACKTRACE"),
         "the panic itself leaked to stderr:\n{stderr}"
     );
-}
-
-fn fixture_page() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/s3.md"))
-        .unwrap()
 }
 
 #[test]

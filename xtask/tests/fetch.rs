@@ -4,10 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod common;
+use common::{copy_openapi, fixture_page};
 
 /// What the server answers for the page: status, body, delay.
 type Answer = Arc<Mutex<(u16, String, Duration)>>;
@@ -30,11 +33,6 @@ fn serve(answer: Answer) -> String {
     base
 }
 
-fn page() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/s3.md"))
-        .unwrap()
-}
-
 struct Project {
     _dir: tempfile::TempDir,
     openapi: PathBuf,
@@ -46,13 +44,8 @@ impl Project {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let openapi = dir.path().join("openapi");
-        std::fs::create_dir_all(&openapi).unwrap();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
-        for entry in std::fs::read_dir(source).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, openapi.join(path.file_name().unwrap())).unwrap();
-        }
-        let answer: Answer = Arc::new(Mutex::new((200, page(), Duration::ZERO)));
+        copy_openapi(&openapi);
+        let answer: Answer = Arc::new(Mutex::new((200, fixture_page(), Duration::ZERO)));
         let base = serve(answer.clone());
         Project {
             _dir: dir,
@@ -121,7 +114,7 @@ fn unchanged_upstream_checks_clean() {
 #[test]
 fn changed_upstream_fails_the_check_then_fetch_stores_it() {
     let project = Project::new();
-    let changed = page().replace("Name of the file to upload", "Name of the file to store");
+    let changed = fixture_page().replace("Name of the file to upload", "Name of the file to store");
     project.answer(200, changed, Duration::ZERO);
     let before = project.snapshot();
     let out = project.fetch(&["--check"]);
@@ -184,7 +177,7 @@ fn a_page_with_malformed_json() {
     let project = Project::new();
     project.answer(
         200,
-        page().replacen("{\"openapi\":\"3.0.3\"", "{\"openapi\" \"3.0.3\"", 1),
+        fixture_page().replacen("{\"openapi\":\"3.0.3\"", "{\"openapi\" \"3.0.3\"", 1),
         Duration::ZERO,
     );
     let stderr = project.fails(&[]);
@@ -195,7 +188,7 @@ fn a_page_with_malformed_json() {
 #[test]
 fn a_server_that_hangs_times_out() {
     let project = Project::new();
-    project.answer(200, page(), Duration::from_secs(5));
+    project.answer(200, fixture_page(), Duration::from_secs(5));
     let stderr = project.fails(&["--timeout", "1"]);
     assert!(
         stderr.contains(&format!("fetching {}/api/s3.md:", project.base)),
@@ -209,7 +202,7 @@ fn a_breaking_upstream_change_is_reported_as_breaking() {
     let project = Project::new();
     project.answer(
         200,
-        page().replace("/api/s3/success", "/api/s3/confirm"),
+        fixture_page().replace("/api/s3/success", "/api/s3/confirm"),
         Duration::ZERO,
     );
     let before = project.snapshot();
@@ -237,7 +230,7 @@ fn fetch_generate_stores_the_page_and_regenerates_in_one_pass() {
     let krate = project.openapi.with_file_name("crate");
     project.answer(
         200,
-        page().replace("/api/s3/success", "/api/s3/confirm"),
+        fixture_page().replace("/api/s3/success", "/api/s3/confirm"),
         Duration::ZERO,
     );
     let out = project.fetch(&["--generate", "--crate", krate.to_str().unwrap()]);
