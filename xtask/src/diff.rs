@@ -675,7 +675,6 @@ fn page_side(path: &std::path::Path, openapi: &std::path::Path) -> crate::Result
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    let mut plans = vec![import::plan(path, &page_name, &text, openapi)?];
-    let documents = load::documents_replacing(openapi, &mut plans)?;
-    Ok(pipeline::spec_of(openapi, documents, &mut pipeline::Timings::default())?.value)
+    let mut plans = [import::plan(path, &page_name, &text, openapi)?];
+    Ok(pipeline::spec_with(openapi, &mut plans, &mut pipeline::Timings::default())?.value)
 }

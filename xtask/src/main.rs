@@ -164,9 +164,11 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 // What the move means for the API, as `cargo xtask diff` says it.
                 let stored = pipeline::spec(&cli.openapi)?;
                 let mut plans = plans;
-                let documents = xtask::load::documents_replacing(&cli.openapi, &mut plans)?;
-                let upstream =
-                    pipeline::spec_of(&cli.openapi, documents, &mut pipeline::Timings::default())?;
+                let upstream = pipeline::spec_with(
+                    &cli.openapi,
+                    &mut plans,
+                    &mut pipeline::Timings::default(),
+                )?;
                 let changes = diff::compare(&stored.value, &upstream.value);
                 if changes.is_empty() {
                     println!("no change to the API itself");
@@ -268,7 +270,8 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             }
             print_api_changes(&outputs);
             let written = write::files(&outputs)?;
-            print_written(&outputs, &written);
+            let generated: Vec<PathBuf> = outputs.iter().map(|o| o.path.clone()).collect();
+            print_written(&generated, &written);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -285,9 +288,9 @@ fn regenerate(
         pipeline::import_and_generate(openapi, krate, plans, &mut pipeline::Timings::default())?;
     print_warnings(&done.warnings);
     print_api_changes(&done.outputs);
-    let outputs = done.outputs.clone();
+    let generated: Vec<PathBuf> = done.outputs.iter().map(|o| o.path.clone()).collect();
     let (reports, written) = done.commit()?;
-    print_written(&outputs, &written);
+    print_written(&generated, &written);
     Ok(reports)
 }
 
@@ -312,14 +315,15 @@ fn print_api_changes(outputs: &[write::Output]) {
     }
 }
 
-fn print_written(outputs: &[write::Output], written: &[PathBuf]) {
-    for output in outputs {
-        let verb = if written.contains(&output.path) {
+/// Each generated file, and whether it was written or already up to date.
+fn print_written(generated: &[PathBuf], written: &[PathBuf]) {
+    for path in generated {
+        let verb = if written.contains(path) {
             "wrote"
         } else {
             "unchanged"
         };
-        eprintln!("{verb:>9} {}", output.path.display());
+        eprintln!("{verb:>9} {}", path.display());
     }
 }
 

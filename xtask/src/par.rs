@@ -24,10 +24,7 @@ where
             .collect();
         let mut out = Vec::with_capacity(items.len());
         for worker in workers {
-            let part = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            out.extend(part);
+            out.extend(join(worker)?);
         }
         Ok(out)
     })
@@ -59,6 +56,14 @@ where
             })
             .collect()
     })
+}
+
+/// The value of a finished scoped thread; a panic in it goes on in the
+/// caller, as if the work had run there.
+pub fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The cores this process may use.

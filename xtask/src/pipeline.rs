@@ -11,7 +11,7 @@ use crate::error::{Result, Warning};
 use crate::import::{Plan, Report};
 use crate::load::Document;
 use crate::write::{self, Output, Staged};
-use crate::{generate, json, load, merge, overlay, repair, validate};
+use crate::{generate, json, load, merge, overlay, par, repair, validate};
 
 /// Where the generated files go inside the client crate.
 pub const SPEC_FILE: &str = "openapi.json";
@@ -50,8 +50,7 @@ pub fn spec(openapi: &Path) -> Result<Spec> {
 
 /// [`spec`], recording each stage's time.
 pub fn spec_timed(openapi: &Path, timings: &mut Timings) -> Result<Spec> {
-    let documents = timings.time("load", || load::documents(openapi))?;
-    spec_of(openapi, documents, timings)
+    spec_with(openapi, &mut [], timings)
 }
 
 /// Every stage after `load`, on `documents` (those of `openapi`, whose
@@ -82,6 +81,13 @@ pub fn spec_of(
     })
 }
 
+/// [`spec`] of `openapi` as it will be once import `plans` are applied: their
+/// documents come from memory (moved out of the plans), the rest from disk.
+pub fn spec_with(openapi: &Path, plans: &mut [Plan], timings: &mut Timings) -> Result<Spec> {
+    let documents = timings.time("load", || load::documents_replacing(openapi, plans))?;
+    spec_of(openapi, documents, timings)
+}
+
 /// Every file `cargo xtask generate` writes into `krate`, in memory.
 pub fn outputs(openapi: &Path, krate: &Path) -> Result<(Vec<Output>, Vec<Warning>)> {
     outputs_timed(openapi, krate, &mut Timings::default())
@@ -104,9 +110,8 @@ fn outputs_of(spec: &Spec, krate: &Path) -> Result<Vec<Output>> {
     let (client, rendered) = std::thread::scope(|scope| {
         let rendered = scope.spawn(|| json::pretty(&spec.value));
         let client = generate::client(&spec.parsed);
-        (client, rendered.join())
+        (client, par::join(rendered))
     });
-    let rendered = rendered.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     Ok(vec![
         Output {
             path: krate.join(SPEC_FILE),
@@ -155,8 +160,7 @@ pub fn import_and_generate(
     mut plans: Vec<Plan>,
     timings: &mut Timings,
 ) -> Result<Regenerated> {
-    let documents = timings.time("load", || load::documents_replacing(openapi, &mut plans))?;
-    let spec = spec_of(openapi, documents, timings)?;
+    let spec = spec_with(openapi, &mut plans, timings)?;
     // Generation keeps one core busy for most of the run; the imported files
     // are staged on the other meanwhile (the stages before use both cores).
     let (outputs, imported) = std::thread::scope(|scope| {
@@ -168,9 +172,7 @@ pub fn import_and_generate(
             (staged, start.elapsed())
         });
         let outputs = timings.time("generate", || outputs_of(&spec, krate));
-        let (imported, took): (Result<Staged>, _) = imported
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (imported, took): (Result<Staged>, _) = par::join(imported);
         timings.0.push(("staging*", took));
         (outputs, imported)
     });

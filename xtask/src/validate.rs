@@ -26,10 +26,7 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
     std::thread::scope(|scope| {
         let parsed = scope.spawn(|| OpenAPI::deserialize(spec));
         let checked = checks(merged, &fail);
-        let parsed = parsed
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        match parsed {
+        match crate::par::join(parsed) {
             Ok(parsed) => checked.map(|()| parsed),
             Err(_) => Err(serde_path_to_error::deserialize::<_, OpenAPI>(spec)
                 .map_err(|e| {
