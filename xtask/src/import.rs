@@ -137,7 +137,7 @@ impl Plan {
     /// Writes the plan: added and changed documents and the manifest
     /// (atomically), then deletes the documents the page no longer has.
     pub fn apply(self) -> Result<Report> {
-        write::stage(&self.outputs)?.commit()?;
+        write::files(&self.outputs)?;
         self.remove_gone()?;
         Ok(self.report)
     }

@@ -152,7 +152,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             let timeout = timeout.map(std::time::Duration::from_secs);
             let fetched = xtask::fetch::plan(&cli.openapi, base_url.as_deref(), timeout)?;
             let moved = fetched.iter().any(|f| f.plan.changes());
-            let (urls, plans): (Vec<_>, Vec<_>) =
+            let (urls, mut plans): (Vec<_>, Vec<_>) =
                 fetched.into_iter().map(|f| (f.url, f.plan)).unzip();
             if check {
                 for (url, plan) in urls.iter().zip(&plans) {
@@ -163,7 +163,6 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 }
                 // What the move means for the API, as `cargo xtask diff` says it.
                 let stored = pipeline::spec(&cli.openapi)?;
-                let mut plans = plans;
                 let upstream = pipeline::spec_with(
                     &cli.openapi,
                     &mut plans,
