@@ -15,7 +15,8 @@ pub enum Error {
 
     #[error("{path}:{line}:{column}: malformed JSON: {message}")]
     MalformedJson {
-        path: PathBuf,
+        /// A file, or a page (a path or a URL) holding the JSON.
+        path: String,
         line: usize,
         column: usize,
         message: String,
@@ -29,18 +30,22 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{file}#{pointer}: {message}")]
+    #[error("{}: {message}", located(file, pointer))]
     Invalid {
         file: String,
         pointer: String,
         message: String,
     },
 
+    /// `page` is what the maintainer named: a path, or a URL for `fetch`.
     #[error("{page}: {message}")]
-    Import { page: PathBuf, message: String },
+    Import { page: String, message: String },
 
     #[error("fetching {url}: {message}")]
     Fetch { url: String, message: String },
+
+    #[error("`{command}` failed: {message}")]
+    Command { command: String, message: String },
 
     #[error(
         "component `{kind}/{name}` is defined differently in {first} and {second}; \
@@ -98,6 +103,15 @@ pub enum Error {
     Unparsable(String),
 }
 
+/// `file#pointer`, or just `file` when the problem is the whole file.
+fn located(file: &str, pointer: &str) -> String {
+    if pointer.is_empty() {
+        file.to_string()
+    } else {
+        format!("{file}#{pointer}")
+    }
+}
+
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
@@ -132,5 +146,18 @@ pub struct Warning {
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}#{}: {}", self.file, self.pointer, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_file_problem_has_no_empty_pointer() {
+        let e = Error::invalid("HEAD~1", "", "not a revision");
+        assert_eq!(e.to_string(), "HEAD~1: not a revision");
+        let e = Error::invalid("a.json", "/paths", "expected an object");
+        assert_eq!(e.to_string(), "a.json#/paths: expected an object");
     }
 }

@@ -9,7 +9,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::merge::METHODS;
+use crate::walk::METHODS;
 
 /// Opens `generated.rs`: a reader (or a reviewer of a diff) must know at once
 /// that this file is an output, and what to change instead.
@@ -97,7 +97,9 @@ fn culprit(spec: &OpenAPI) -> Option<(String, String)> {
 }
 
 /// Runs `f`, turning a panic into its message (and keeping it off stderr: it
-/// is reported as an error naming the operation instead).
+/// is reported as an error naming the operation instead). The panic hook is
+/// process-wide: the pipeline is sequential, so no other thread of ours
+/// panics meanwhile.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

@@ -1,5 +1,4 @@
-//! Imports a vendor reference page: one markdown page per API area, each
-//! endpoint a heading followed by a fenced ```json OpenAPI document.
+//! Imports a vendor reference page (see `page`) into the `openapi/` folder.
 //!
 //! Each document is stored as published (same keys in the same order, pretty
 //! printed) under a name derived from its operationId, and recorded in the
@@ -7,62 +6,16 @@
 //! nothing; a changed page changes exactly the affected files.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::json;
-use crate::load::{self, Document};
-use crate::manifest::{Entry, MANIFEST, Manifest, sha256_hex};
-use crate::merge;
-use crate::overlay::OVERLAY_NAMES;
-use crate::write::{self, Output, Staged};
-
-/// One ```json block of a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    /// The nearest heading above the block, without its `#` marks.
-    pub heading: String,
-    /// 1-based line of the first JSON line in the page.
-    pub line: usize,
-    pub text: String,
-}
-
-/// The ```json blocks of a markdown page, in page order. Other fenced
-/// blocks (prose examples, shell snippets) are not documents.
-pub fn blocks(page: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut heading = String::new();
-    let mut open: Option<(usize, Vec<&str>)> = None;
-    let mut fence_other = false;
-    for (index, line) in page.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some((start, lines)) = &mut open {
-            if trimmed.starts_with("```") {
-                blocks.push(Block {
-                    heading: heading.clone(),
-                    line: *start,
-                    text: lines.join("\n"),
-                });
-                open = None;
-            } else {
-                lines.push(line);
-            }
-        } else if fence_other {
-            fence_other = !trimmed.starts_with("```");
-        } else if let Some(info) = trimmed.strip_prefix("```") {
-            if info.trim().eq_ignore_ascii_case("json") {
-                open = Some((index + 2, Vec::new()));
-            } else {
-                fence_other = true;
-            }
-        } else if trimmed.starts_with('#') {
-            heading = trimmed.trim_start_matches('#').trim().to_string();
-        }
-    }
-    blocks
-}
+use crate::files::{self, Output, Staged};
+use crate::layout::{self, MANIFEST};
+use crate::load::Document;
+use crate::manifest::{Entry, Manifest, sha256_hex};
+use crate::{json, page, walk};
 
 /// What an import changed, by stored file name.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -95,25 +48,20 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// Imports `page` into the `openapi` folder: writes added and changed
-/// documents, deletes documents the page no longer has, updates the manifest.
-/// Everything is parsed and named before the first write.
-pub fn page(page: &Path, openapi: &Path) -> Result<Report> {
-    plan_page(page, openapi)?.apply()
-}
+impl Report {
+    /// Whether importing would change any stored file.
+    pub fn changes(&self) -> bool {
+        !(self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty())
+    }
 
-/// Plans the import of the page file `page` (see [`plan`]).
-pub fn plan_page(page: &Path, openapi: &Path) -> Result<Plan> {
-    let text = load::read(page)?;
-    let page_name = page
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Import {
-            page: page.to_path_buf(),
-            message: "a page must be a file".into(),
-        })?
-        .to_string();
-    plan(page, &page_name, &text, openapi)
+    /// Every file name the import stores, keeps or deletes.
+    pub fn names(&self) -> BTreeSet<String> {
+        [&self.added, &self.changed, &self.unchanged, &self.removed]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
 }
 
 /// What importing a page would change, computed without writing anything.
@@ -123,37 +71,27 @@ pub struct Plan {
     /// The page's documents as `load` would read them back once stored, so
     /// that the pipeline can run on an import without a round trip to disk.
     pub documents: Vec<Document>,
-    outputs: Vec<Output>,
-    openapi: std::path::PathBuf,
+    pub writes: Writes,
 }
 
-impl Plan {
-    /// Whether importing would change any stored file.
-    pub fn changes(&self) -> bool {
-        let r = &self.report;
-        !(r.added.is_empty() && r.changed.is_empty() && r.removed.is_empty())
+/// The files an import writes (documents, manifest) and deletes.
+#[derive(Debug)]
+pub struct Writes {
+    outputs: Vec<Output>,
+    gone: Vec<PathBuf>,
+}
+
+impl Writes {
+    /// The files to write, staged (see [`files::stage`]); nothing visible yet.
+    pub fn stage(&self) -> Result<Staged> {
+        files::stage(&self.outputs)
     }
 
-    /// Writes the plan: added and changed documents and the manifest
-    /// (atomically), then deletes the documents the page no longer has.
-    pub fn apply(self) -> Result<Report> {
-        write::files(&self.outputs)?;
-        self.remove_gone()?;
-        Ok(self.report)
-    }
-
-    /// Stages the plan's files on up to `threads` threads (see
-    /// [`write::stage_on`]); nothing visible yet.
-    pub fn stage(&self, threads: usize) -> Result<Staged> {
-        write::stage_on(&self.outputs, threads)
-    }
-
-    /// Deletes the documents the page no longer has; run after committing
-    /// what [`Plan::stage`] staged (the manifest no longer lists them).
+    /// Deletes the documents the page no longer has: after the manifest that
+    /// no longer lists them is in place.
     pub fn remove_gone(&self) -> Result<()> {
-        for name in &self.report.removed {
-            let path = self.openapi.join(name);
-            match std::fs::remove_file(&path) {
+        for path in &self.gone {
+            match std::fs::remove_file(path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(Error::io(path, e));
                 }
@@ -162,76 +100,101 @@ impl Plan {
         }
         Ok(())
     }
+}
 
-    /// The file names this plan stores or deletes.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.report
-            .added
-            .iter()
-            .chain(&self.report.changed)
-            .chain(&self.report.unchanged)
-            .chain(&self.report.removed)
-            .map(String::as_str)
+impl Plan {
+    /// Writes the plan: added and changed documents and the manifest
+    /// (atomically), then deletes the documents the page no longer has.
+    pub fn apply(self) -> Result<Report> {
+        self.writes.stage()?.commit()?;
+        self.writes.remove_gone()?;
+        Ok(self.report)
     }
 }
 
+/// Plans the import of the page file `page`; it is recorded under its file name.
+pub fn plan_file(page: &Path, openapi: &Path) -> Result<Plan> {
+    let text = files::read(page)?;
+    plan(
+        &page.display().to_string(),
+        layout::file_name(page)?,
+        &text,
+        openapi,
+    )
+}
+
 /// Plans the import of page text `text`, known in the manifest as
-/// `page_name`; `page` names it in messages (a path or a URL).
-pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<Plan> {
-    let blocks = blocks(text);
+/// `page_name`; `source` names it in messages (a path or a URL).
+pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result<Plan> {
+    let fail = |message: String| Error::Import {
+        page: source.to_string(),
+        message,
+    };
+    let blocks = page::blocks(text);
     if blocks.is_empty() {
-        return Err(Error::Import {
-            page: page.to_path_buf(),
-            message: "no ```json block found; is this a vendor reference page?".into(),
-        });
+        return Err(fail(
+            "no ```json block found; is this a vendor reference page?".into(),
+        ));
     }
+
+    // Parsing, naming, rendering and hashing each document is independent
+    // work: on every core, collected in page order (so is the first error).
+    let parsed: Vec<Result<Parsed>> = blocks
+        .par_iter()
+        .map(|block| {
+            let value = json::parse(source, &block.text, block.line - 1)?;
+            let name = file_name(&value).map_err(|message| {
+                fail(format!(
+                    "line {} (\"{}\"): {message}",
+                    block.line, block.heading
+                ))
+            })?;
+            let contents = json::pretty(&value);
+            let path = openapi.join(&name);
+            let stored = std::fs::read(&path).ok().as_deref() == Some(contents.as_bytes());
+            Ok(Parsed {
+                section: block.heading.clone(),
+                sha256: sha256_hex(contents.as_bytes()),
+                document: Document {
+                    file: layout::display_name(openapi, &name),
+                    value,
+                },
+                output: Output { path, contents },
+                name,
+                stored,
+            })
+        })
+        .collect();
 
     let mut manifest = Manifest::load(openapi)?;
     let mut report = Report::default();
     let mut outputs = Vec::new();
     let mut documents = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    // Parsing, naming, rendering and hashing each document is independent
-    // work: done in parallel, in page order.
-    let parsed = crate::par::try_map(&blocks, crate::par::cores(), 16, |block| {
-        let value: Value = serde_json::from_str(&block.text)
-            .map_err(|e| load::malformed(page, &e, block.line - 1))?;
-        let name = file_name(&value).map_err(|message| Error::Import {
-            page: page.to_path_buf(),
-            message: format!("line {} (\"{}\"): {message}", block.line, block.heading),
-        })?;
-        let contents = json::pretty(&value);
-        let sha256 = sha256_hex(contents.as_bytes());
-        let path = openapi.join(&name);
-        let stored = std::fs::read(&path).ok().as_deref() == Some(contents.as_bytes());
-        Ok::<_, Error>((
-            block.heading.clone(),
-            value,
+    for parsed in parsed {
+        let Parsed {
             name,
-            contents,
+            section,
             sha256,
-            path,
+            document,
+            output,
             stored,
-        ))
-    })?;
-    for (section, value, name, contents, sha256, path, stored) in parsed {
-        if seen.contains(&name) {
-            return Err(Error::Import {
-                page: page.to_path_buf(),
-                message: format!("two documents would both be stored as {name}"),
-            });
+        } = parsed?;
+        if !seen.insert(name.clone()) {
+            return Err(fail(format!(
+                "two documents would both be stored as {name}"
+            )));
         }
         if let Some(other) = manifest
             .documents
             .get(&name)
             .filter(|e| e.page != page_name)
         {
-            return Err(Error::Import {
-                page: page.to_path_buf(),
-                message: format!("{name} is already imported from page {}", other.page),
-            });
+            return Err(fail(format!(
+                "{name} is already imported from page {}",
+                other.page
+            )));
         }
-        seen.insert(name.clone());
         let entry = Entry {
             page: page_name.to_string(),
             section,
@@ -242,11 +205,8 @@ pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<
             Some(old) if old != entry || !stored => report.changed.push(name),
             Some(_) => report.unchanged.push(name),
         }
-        documents.push(Document {
-            file: crate::pipeline::display_name(openapi, &path),
-            value,
-        });
-        outputs.push(Output { path, contents });
+        documents.push(document);
+        outputs.push(output);
     }
     let gone: Vec<String> = manifest
         .documents
@@ -254,29 +214,42 @@ pub fn plan(page: &Path, page_name: &str, text: &str, openapi: &Path) -> Result<
         .filter(|(name, e)| e.page == page_name && !seen.contains(*name))
         .map(|(name, _)| name.clone())
         .collect();
-    for name in gone {
-        manifest.documents.remove(&name);
-        report.removed.push(name);
+    for name in &gone {
+        manifest.documents.remove(name);
     }
     outputs.push(Output {
         path: openapi.join(MANIFEST),
         contents: manifest.render(),
     });
-
+    let writes = Writes {
+        outputs,
+        gone: gone.iter().map(|name| openapi.join(name)).collect(),
+    };
+    report.removed = gone;
     Ok(Plan {
         report,
         documents,
-        outputs,
-        openapi: openapi.to_path_buf(),
+        writes,
     })
+}
+
+/// One block of a page, parsed and named.
+struct Parsed {
+    name: String,
+    section: String,
+    sha256: String,
+    document: Document,
+    output: Output,
+    /// Whether the file on disk already holds exactly these bytes.
+    stored: bool,
 }
 
 /// The stored file name of a document: its one operation's operationId
 /// (`{method}_{path}` when it has none), made safe as a file name.
-pub fn file_name(document: &Value) -> Result<String, String> {
-    let operations: Vec<String> = merge::operations(document)
+pub fn file_name(document: &serde_json::Value) -> Result<String, String> {
+    let operations: Vec<String> = walk::operations(document)
         .map(|(path, method, op, _)| {
-            let id = op.get("operationId").and_then(Value::as_str);
+            let id = op.get("operationId").and_then(serde_json::Value::as_str);
             id.map_or_else(|| format!("{method}_{path}"), str::to_string)
         })
         .collect();
@@ -303,7 +276,7 @@ pub fn file_name(document: &Value) -> Result<String, String> {
         })
         .collect();
     let name = format!("{stem}.json");
-    if name == MANIFEST || OVERLAY_NAMES.contains(&name.as_str()) {
+    if layout::is_reserved(&name) {
         return Err(format!(
             "its name {name} is reserved for the pipeline's own files"
         ));
@@ -316,27 +289,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_json_blocks_under_their_headings_and_skips_other_fences() {
-        let page = "# Area\n\n## First\n\n```json\n{\"a\": 1}\n```\n\n```\nGET x\n```\n\n## Second\n```json\n{\n\"b\": 2\n}\n```\n";
-        let found = blocks(page);
-        assert_eq!(
-            found,
-            vec![
-                Block {
-                    heading: "First".into(),
-                    line: 6,
-                    text: "{\"a\": 1}".into()
-                },
-                Block {
-                    heading: "Second".into(),
-                    line: 15,
-                    text: "{\n\"b\": 2\n}".into()
-                },
-            ]
-        );
-    }
-
-    #[test]
     fn names_come_from_the_single_operation() {
         let doc = serde_json::json!({"paths": {"/api/x": {"get": {"operationId": "x_list"}}}});
         assert_eq!(file_name(&doc).as_deref(), Ok("x_list.json"));
@@ -344,5 +296,7 @@ mod tests {
         assert_eq!(file_name(&doc).as_deref(), Ok("delete__api_x__id_.json"));
         let doc = serde_json::json!({"paths": {"/a": {"get": {}, "put": {}}}});
         assert!(file_name(&doc).unwrap_err().contains("2 operations"));
+        let doc = serde_json::json!({"paths": {"/a": {"get": {"operationId": "manifest"}}}});
+        assert!(file_name(&doc).unwrap_err().contains("reserved"));
     }
 }

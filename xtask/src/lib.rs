@@ -1,27 +1,36 @@
 //! The Kizen SDK pipeline, as a library so that tests drive the same code as
-//! `cargo xtask`. Data flows one way:
+//! `cargo xtask`. Data flows one way, and so do the modules' imports (a test
+//! checks it, `tests/modules.rs`):
 //!
 //! ```text
-//! import (page -> openapi/*.json + manifest)
-//! load -> repair -> merge -> overlay -> validate -> generate -> write
+//! cmd/*                       one file per command; main.rs only dispatches
+//! pipeline                    load -> repair -> merge -> overlay -> validate -> generate
+//! download -> import          a vendor page (fetched or a file) -> planned documents
+//! load repair merge overlay validate generate   the stages
+//! diff surface                reports on a merged spec / a generated client
+//! manifest page               openapi/manifest.json; the markdown page reader
+//! walk layout files json error    leaves: the OpenAPI walk, the folder layout,
+//!                             reading and atomic writing, JSON pointers, errors
 //! ```
 
-pub mod bench;
+pub mod cmd;
 pub mod diff;
+pub mod download;
 pub mod error;
-pub mod fetch;
+pub mod files;
 pub mod generate;
 pub mod import;
 pub mod json;
+pub mod layout;
 pub mod load;
 pub mod manifest;
 pub mod merge;
 pub mod overlay;
-pub mod par;
+pub mod page;
 pub mod pipeline;
 pub mod repair;
 pub mod surface;
 pub mod validate;
-pub mod write;
+pub mod walk;
 
 pub use error::{Error, Result, Warning};

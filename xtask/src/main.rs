@@ -1,11 +1,12 @@
-//! `cargo xtask`: the Kizen SDK pipeline's command line.
+//! `cargo xtask`: the Kizen SDK pipeline's command line. Parsing and
+//! dispatch only: each command is a file of `xtask::cmd`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use xtask::manifest::Manifest;
-use xtask::{Warning, diff, import, json, pipeline, write};
+use clap::{Parser, Subcommand, ValueEnum};
+use xtask::cmd::{self, Folders};
+use xtask::diff::Level;
 
 /// The Kizen SDK pipeline: vendor pages -> openapi/ -> kizen-api.
 #[derive(Debug, Parser)]
@@ -100,14 +101,14 @@ enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     Text,
     Json,
     Markdown,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Breaking,
     Warning,
@@ -122,75 +123,25 @@ fn root() -> PathBuf {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(cli: Cli) -> xtask::Result<ExitCode> {
-    match cli.command {
-        Command::Import { page, generate } => {
-            let plan = import::plan_page(&page, &cli.openapi)?;
-            if generate {
-                let report = regenerate(&cli.openapi, &cli.krate, vec![plan])?;
-                println!("{}", report[0]);
-            } else {
-                println!("{}", plan.apply()?);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    let folders = Folders {
+        openapi: cli.openapi,
+        krate: cli.krate,
+    };
+    let result = match cli.command {
+        Command::Import { page, generate } => cmd::import::run(&folders, &page, generate),
         Command::Fetch {
             check,
             generate,
             base_url,
             timeout,
         } => {
-            let timeout = timeout.map(std::time::Duration::from_secs);
-            let fetched = xtask::fetch::plan(&cli.openapi, base_url.as_deref(), timeout)?;
-            let moved = fetched.iter().any(|f| f.plan.changes());
-            let (urls, mut plans): (Vec<_>, Vec<_>) =
-                fetched.into_iter().map(|f| (f.url, f.plan)).unzip();
-            if check {
-                for (url, plan) in urls.iter().zip(&plans) {
-                    println!("{url}:\n{}", plan.report);
-                }
-                if !moved {
-                    return Ok(ExitCode::SUCCESS);
-                }
-                // What the move means for the API, as `cargo xtask diff` says it.
-                let stored = pipeline::spec(&cli.openapi)?;
-                let upstream = pipeline::spec_with(
-                    &cli.openapi,
-                    &mut plans,
-                    &mut pipeline::Timings::default(),
-                )?;
-                let changes = diff::compare(&stored.value, &upstream.value);
-                if changes.is_empty() {
-                    println!("no change to the API itself");
-                } else {
-                    print!("API changes:\n{}", diff::text(&changes));
-                }
-                eprintln!(
-                    "upstream changed: run `cargo xtask fetch --generate` and review the diff"
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            let reports = if generate {
-                regenerate(&cli.openapi, &cli.krate, plans)?
-            } else {
-                plans
-                    .into_iter()
-                    .map(|p| p.apply())
-                    .collect::<Result<_, _>>()?
+            let options = cmd::fetch::Options {
+                check,
+                generate,
+                base_url,
+                timeout: timeout.map(std::time::Duration::from_secs),
             };
-            for (url, report) in urls.iter().zip(reports) {
-                println!("{url}:\n{report}");
-            }
-            Ok(ExitCode::SUCCESS)
+            cmd::fetch::run(&folders, &options)
         }
         Command::Diff {
             old,
@@ -198,136 +149,28 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             format,
             fail_on,
         } => {
-            let changes = diff::compare(
-                &diff::side(&old, &cli.openapi)?,
-                &diff::side(&new, &cli.openapi)?,
-            );
-            match format {
-                Format::Text => print!("{}", diff::text(&changes)),
-                Format::Markdown => print!("{}", diff::markdown(&changes)),
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&changes).unwrap_or_default()
-                ),
-            }
-            let worst = match fail_on {
-                Some(FailOn::Breaking) => Some(diff::Level::Breaking),
-                Some(FailOn::Warning) => Some(diff::Level::Warning),
-                None => None,
+            let format = match format {
+                Format::Text => cmd::diff::Format::Text,
+                Format::Json => cmd::diff::Format::Json,
+                Format::Markdown => cmd::diff::Format::Markdown,
             };
-            let fail = worst.is_some_and(|w| changes.iter().any(|c| c.level <= w));
-            Ok(if fail {
-                ExitCode::FAILURE
-            } else {
+            let fail_on = fail_on.map(|level| match level {
+                FailOn::Breaking => Level::Breaking,
+                FailOn::Warning => Level::Warning,
+            });
+            cmd::diff::run(&folders, &old, &new, format, fail_on)
+        }
+        Command::Merge { output } => cmd::merge::run(&folders, output.as_deref()),
+        Command::Generate { check } => cmd::generate::run(&folders, check),
+        Command::Bench { page, spec, rounds } => {
+            cmd::bench::run(&page, &spec, rounds).map(|report| {
+                print!("{report}");
                 ExitCode::SUCCESS
             })
         }
-        Command::Merge { output } => {
-            let spec = pipeline::spec(&cli.openapi)?;
-            print_warnings(&spec.warnings);
-            let text = json::pretty(&spec.value);
-            match output {
-                Some(path) => {
-                    write::files(&[write::Output {
-                        path: path.clone(),
-                        contents: text,
-                    }])?;
-                    eprintln!("wrote {}", path.display());
-                }
-                None => print!("{text}"),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench { page, spec, rounds } => {
-            print!("{}", xtask::bench::run(&page, &spec, rounds)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Generate { check } => {
-            let (outputs, warnings) = pipeline::outputs(&cli.openapi, &cli.krate)?;
-            print_warnings(&warnings);
-            let problems = Manifest::load(&cli.openapi)?.verify(&cli.openapi)?;
-            if check {
-                let stale = write::stale(&outputs);
-                for problem in &problems {
-                    eprintln!("error: {problem}");
-                }
-                for file in &stale {
-                    eprintln!("stale: {}", file.path.display());
-                    println!("{}", file.diff);
-                }
-                if problems.is_empty() && stale.is_empty() {
-                    eprintln!("up to date: {} files", outputs.len());
-                    return Ok(ExitCode::SUCCESS);
-                }
-                if !stale.is_empty() {
-                    eprintln!("run `cargo xtask generate` and review the diff");
-                }
-                return Ok(ExitCode::FAILURE);
-            }
-            for problem in &problems {
-                eprintln!("warning: {problem}");
-            }
-            print_api_changes(&outputs);
-            let written = write::files(&outputs)?;
-            let generated: Vec<PathBuf> = outputs.iter().map(|o| o.path.clone()).collect();
-            print_written(&generated, &written);
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-/// Applies import `plans` and regenerates the client in one pass; returns
-/// the plans' reports.
-fn regenerate(
-    openapi: &Path,
-    krate: &Path,
-    plans: Vec<import::Plan>,
-) -> xtask::Result<Vec<import::Report>> {
-    let done =
-        pipeline::import_and_generate(openapi, krate, plans, &mut pipeline::Timings::default())?;
-    print_warnings(&done.warnings);
-    print_api_changes(&done.outputs);
-    let generated: Vec<PathBuf> = done.outputs.iter().map(|o| o.path.clone()).collect();
-    let (reports, written) = done.commit()?;
-    print_written(&generated, &written);
-    Ok(reports)
-}
-
-/// What generating `outputs` changes in the API, against the committed spec.
-fn print_api_changes(outputs: &[write::Output]) {
-    let Some(spec) = outputs
-        .iter()
-        .find(|o| o.path.ends_with(pipeline::SPEC_FILE))
-    else {
-        return;
     };
-    let Some(committed) = std::fs::read_to_string(&spec.path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-    else {
-        return;
-    };
-    let fresh: serde_json::Value = serde_json::from_str(&spec.contents).unwrap_or_default();
-    let changes = diff::compare(&committed, &fresh);
-    if !changes.is_empty() {
-        eprint!("API changes:\n{}", diff::text(&changes));
-    }
-}
-
-/// Each generated file, and whether it was written or already up to date.
-fn print_written(generated: &[PathBuf], written: &[PathBuf]) {
-    for path in generated {
-        let verb = if written.contains(path) {
-            "wrote"
-        } else {
-            "unchanged"
-        };
-        eprintln!("{verb:>9} {}", path.display());
-    }
-}
-
-fn print_warnings(warnings: &[Warning]) {
-    for warning in warnings {
-        eprintln!("warning: {warning}");
-    }
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        ExitCode::FAILURE
+    })
 }

@@ -5,21 +5,21 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::load;
+use crate::layout::{self, MANIFEST};
+use crate::{files, json};
 
-pub const MANIFEST: &str = "manifest.json";
-
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
 pub struct Manifest {
     /// Stored file name -> provenance. A BTreeMap: written sorted.
     pub documents: BTreeMap<String, Entry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Entry {
     /// The vendor page (its file name) the document was imported from.
     pub page: String,
@@ -36,21 +36,28 @@ impl Manifest {
         if !path.exists() {
             return Ok(Self::default());
         }
-        let text = load::read(&path)?;
-        let value = load::parse_json(&path, &text)?;
+        let name = path.display().to_string();
+        let value = json::parse(&name, &files::read(&path)?, 0)?;
         serde_path_to_error::deserialize(&value).map_err(|e| {
             Error::invalid(
-                path.display().to_string(),
-                crate::json::pointer_of(e.path()),
+                name,
+                json::pointer_of(e.path()),
                 format!("not a manifest: {}", e.inner()),
             )
         })
     }
 
+    /// The manifest file's text: sorted, pretty, stable.
     pub fn render(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
+        let documents: serde_json::Map<String, Value> = self
+            .documents
+            .iter()
+            .map(|(name, e)| {
+                let entry = json!({"page": e.page, "section": e.section, "sha256": e.sha256});
+                (name.clone(), entry)
+            })
+            .collect();
+        json::pretty(&json!({ "documents": documents }))
     }
 
     /// Differences between the manifest and the documents on disk, one
@@ -73,14 +80,8 @@ impl Manifest {
                 Err(e) => return Err(Error::io(path, e)),
             }
         }
-        let mut on_disk = load::document_paths(dir)?;
-        on_disk.sort();
-        for path in on_disk {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if !self.documents.contains_key(name) {
+        for path in layout::document_paths(dir)? {
+            if !self.documents.contains_key(layout::file_name(&path)?) {
                 problems.push(format!(
                     "{}: not in {MANIFEST}; documents are added by `cargo xtask import`",
                     path.display()

@@ -12,25 +12,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::json;
 use crate::load::Document;
-
-/// HTTP methods of a path item (OpenAPI 3.0).
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Every operation of a spec in document order: (path, method, operation,
-/// its path item). The one walk over `paths` that the stages share.
-pub fn operations(spec: &Value) -> impl Iterator<Item = (&String, &'static str, &Value, &Value)> {
-    spec.get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            METHODS
-                .iter()
-                .filter_map(move |method| Some((path, *method, item.get(*method)?, item)))
-        })
-}
+use crate::walk::METHODS;
 
 /// Top-level fields merged by union; every other one must agree.
 const SECTIONS: &[&str] = &["paths", "components", "tags"];
@@ -83,6 +65,18 @@ struct State {
     first_file: Option<String>,
     operation_ids: BTreeMap<String, String>,
     tags_from: BTreeMap<String, String>,
+}
+
+/// Names the first definer of something whose origin was not recorded
+/// (cannot happen: every insertion records one), rather than an empty name.
+const EARLIER: &str = "an earlier document";
+
+/// The file that first defined what is at `pointer`.
+fn first(origins: &BTreeMap<String, String>, pointer: &str) -> String {
+    origins
+        .get(pointer)
+        .cloned()
+        .unwrap_or_else(|| EARLIER.to_string())
 }
 
 impl State {
@@ -182,14 +176,14 @@ impl State {
                         return Err(Error::DuplicateOperation {
                             method: field.to_uppercase(),
                             path: path.clone(),
-                            first: self.origins.get(&pointer).cloned().unwrap_or_default(),
+                            first: first(&self.origins, &pointer),
                             second: file.to_string(),
                         });
                     }
                     // Path-level fields shared by several documents (e.g. path
                     // parameters) must agree like top-level ones.
                     Some(existing) if *existing != value => {
-                        let first = self.origins.get(&pointer).cloned().unwrap_or_default();
+                        let first = first(&self.origins, &pointer);
                         return Err(disagree(
                             &format!("paths.{path}.{field}"),
                             &first,
@@ -242,7 +236,7 @@ impl State {
                         return Err(Error::ComponentConflict {
                             kind: kind.clone(),
                             name,
-                            first: self.origins.get(&pointer).cloned().unwrap_or_default(),
+                            first: first(&self.origins, &pointer),
                             second: file.to_string(),
                         });
                     }
@@ -284,7 +278,11 @@ impl State {
                 Some(existing) if *existing != tag => {
                     return Err(Error::ComponentConflict {
                         kind: "tags".into(),
-                        first: self.tags_from.get(&name).cloned().unwrap_or_default(),
+                        first: self
+                            .tags_from
+                            .get(&name)
+                            .cloned()
+                            .unwrap_or_else(|| EARLIER.to_string()),
                         name,
                         second: file.to_string(),
                     });

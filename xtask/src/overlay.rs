@@ -6,18 +6,14 @@
 //! target matches nothing is an error: the vendor documents moved and the
 //! correction is stale, which is drift as much as a changed schema is.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use crate::error::{Error, Result};
-use crate::json;
-use crate::load;
-
-/// File names an overlay may have in the `openapi/` folder (at most one).
-pub const OVERLAY_NAMES: &[&str] = &["overlay.yaml", "overlay.yml", "overlay.json"];
+use crate::{files, json};
 
 #[derive(Debug, Deserialize)]
 pub struct Overlay {
@@ -46,30 +42,12 @@ pub struct Action {
     pub remove: bool,
 }
 
-/// The overlay file of `dir`, if there is one.
-pub fn find(dir: &Path) -> Result<Option<PathBuf>> {
-    let found: Vec<PathBuf> = OVERLAY_NAMES
-        .iter()
-        .map(|name| dir.join(name))
-        .filter(|p| p.is_file())
-        .collect();
-    match found.as_slice() {
-        [] => Ok(None),
-        [one] => Ok(Some(one.clone())),
-        [first, second, ..] => Err(Error::invalid(
-            second.display().to_string(),
-            "",
-            format!("a second overlay file beside {}; keep one", first.display()),
-        )),
-    }
-}
-
 /// Reads an overlay document (YAML or JSON, by extension).
 pub fn load(path: &Path) -> Result<Overlay> {
-    let text = load::read(path)?;
+    let text = files::read(path)?;
     let file = path.display().to_string();
     let value: Value = if path.extension().is_some_and(|e| e == "json") {
-        load::parse_json(path, &text)?
+        json::parse(&file, &text, 0)?
     } else {
         serde_yaml_ng::from_str(&text).map_err(|e| {
             let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
@@ -107,7 +85,10 @@ pub fn apply(overlay: &Overlay, file: &str, spec: &mut Value) -> Result<()> {
         let fail = |message: String| Error::Overlay {
             file: file.to_string(),
             index,
-            description: action.description.clone().unwrap_or_default(),
+            description: action
+                .description
+                .clone()
+                .unwrap_or_else(|| "(none)".into()),
             message,
         };
         if action

@@ -1,31 +1,54 @@
 //! The stages in order: load -> repair -> merge -> overlay -> validate ->
-//! generate. Nothing here writes: `write` does, and only at the end.
+//! generate, behind one entry, [`run`]. Nothing here writes: the commands do,
+//! once every stage has succeeded.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::error::{Result, Warning};
-use crate::import::{Plan, Report};
-use crate::load::Document;
-use crate::write::{self, Output, Staged};
-use crate::{generate, json, load, merge, overlay, par, repair, validate};
+use crate::error::{Error, Result, Warning};
+use crate::files::Output;
+use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
+use crate::load::{self, Document};
+use crate::{generate, json, merge, overlay, repair, validate};
 
-/// Where the generated files go inside the client crate.
-pub const SPEC_FILE: &str = "openapi.json";
-pub const CLIENT_FILE: &str = "src/generated.rs";
-
-/// The merged, repaired, overlaid and validated spec.
+/// What the pipeline reads: an `openapi/` folder, with the documents of
+/// pages being imported in the same pass in place of the stored ones.
 #[derive(Debug)]
-pub struct Spec {
-    pub value: Value,
-    pub parsed: OpenAPI,
-    pub warnings: Vec<Warning>,
+pub struct Input {
+    openapi: PathBuf,
+    imported: Vec<Document>,
+    /// Stored file names the imported pages rewrite or delete.
+    replaced: BTreeSet<String>,
 }
 
-/// How long each stage took, in order (for `cargo xtask bench`).
+impl Input {
+    /// The documents stored in `openapi`, and its overlay.
+    pub fn folder(openapi: &Path) -> Self {
+        Input {
+            openapi: openapi.to_path_buf(),
+            imported: Vec::new(),
+            replaced: BTreeSet::new(),
+        }
+    }
+
+    /// A page's `documents` take the place of the stored files `names`
+    /// (those the page writes, keeps or deletes).
+    pub fn import(&mut self, documents: Vec<Document>, names: BTreeSet<String>) {
+        self.imported.extend(documents);
+        self.replaced.extend(names);
+    }
+}
+
+/// Told how long each stage took (`cargo xtask bench` listens).
+pub trait Observer {
+    fn stage(&mut self, name: &'static str, took: Duration);
+}
+
+/// Each stage's time, in order.
 #[derive(Debug, Default, Clone)]
 pub struct Timings(pub Vec<(&'static str, Duration)>);
 
@@ -37,160 +60,98 @@ impl Timings {
         self.0.push((name, start.elapsed()));
         out
     }
+}
 
-    pub fn total(&self) -> Duration {
-        self.0.iter().map(|(_, d)| *d).sum()
+impl Observer for Timings {
+    fn stage(&mut self, name: &'static str, took: Duration) {
+        self.0.push((name, took));
     }
 }
 
-/// Runs every stage but generation over the documents in `openapi`.
-pub fn spec(openapi: &Path) -> Result<Spec> {
-    spec_timed(openapi, &mut Timings::default())
+/// The merged, repaired, overlaid and validated spec, and what was
+/// generated from it.
+#[derive(Debug)]
+pub struct Run {
+    pub value: Value,
+    pub parsed: OpenAPI,
+    pub warnings: Vec<Warning>,
+    /// `<crate>/openapi.json` and `<crate>/src/generated.rs`, when a crate
+    /// was given; empty otherwise.
+    pub outputs: Vec<Output>,
 }
 
-/// [`spec`], recording each stage's time.
-pub fn spec_timed(openapi: &Path, timings: &mut Timings) -> Result<Spec> {
-    spec_with(openapi, &mut [], timings)
-}
+/// Runs every stage on `input`; generates the client files for `krate` when
+/// one is given. `observer` hears each stage's time.
+pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observer>) -> Result<Run> {
+    let mut quiet = Timings::default();
+    let observer = observer.unwrap_or(&mut quiet);
+    let mut time = |name: &'static str, start: Instant| observer.stage(name, start.elapsed());
+    let Input {
+        openapi,
+        imported,
+        replaced,
+    } = input;
 
-/// Every stage after `load`, on `documents` (those of `openapi`, whose
-/// overlay applies).
-pub fn spec_of(
-    openapi: &Path,
-    mut documents: Vec<Document>,
-    timings: &mut Timings,
-) -> Result<Spec> {
-    let mut warnings = timings.time("repair", || repair::documents(&mut documents));
-    let mut merged = timings.time("merge", || merge::documents(documents))?;
-    let documents_name = display_name(openapi, Path::new("*.json"));
+    let start = Instant::now();
+    let mut documents = load::documents(&openapi, &replaced, imported)?;
+    time("load", start);
+
+    let start = Instant::now();
+    let mut warnings = repair::documents(&mut documents);
+    time("repair", start);
+
+    let start = Instant::now();
+    let mut merged = merge::documents(documents)?;
+    time("merge", start);
+
     // Problems no single vendor document owns are blamed on the merged whole.
-    let whole = timings.time("overlay", || match overlay::find(openapi)? {
+    let start = Instant::now();
+    let documents_name = layout::display_name(&openapi, "*.json");
+    let whole = match layout::overlay(&openapi)? {
         Some(path) => {
-            let file = display_name(openapi, &path);
+            let file = layout::display_name(&openapi, layout::file_name(&path)?);
             overlay::apply(&overlay::load(&path)?, &file, &mut merged.spec)?;
-            Ok::<_, crate::Error>(format!("{documents_name} + {file} (merged)"))
+            format!("{documents_name} + {file} (merged)")
         }
-        None => Ok(format!("{documents_name} (merged)")),
-    })?;
-    let parsed = timings.time("validate", || validate::spec(&merged, &whole))?;
+        None => format!("{documents_name} (merged)"),
+    };
+    time("overlay", start);
+
+    let start = Instant::now();
+    let parsed = validate::spec(&merged, &whole)?;
     warnings.sort();
-    Ok(Spec {
+    time("validate", start);
+
+    let mut outputs = Vec::new();
+    if let Some(krate) = krate {
+        let start = Instant::now();
+        let client = generate::client(&parsed)?;
+        outputs = vec![
+            Output {
+                path: krate.join(SPEC_FILE),
+                contents: json::pretty(&merged.spec),
+            },
+            Output {
+                path: krate.join(CLIENT_FILE),
+                contents: client,
+            },
+        ];
+        time("generate", start);
+    }
+    Ok(Run {
         value: merged.spec,
         parsed,
         warnings,
-    })
-}
-
-/// [`spec`] of `openapi` as it will be once import `plans` are applied: their
-/// documents come from memory (moved out of the plans), the rest from disk.
-pub fn spec_with(openapi: &Path, plans: &mut [Plan], timings: &mut Timings) -> Result<Spec> {
-    let documents = timings.time("load", || load::documents_replacing(openapi, plans))?;
-    spec_of(openapi, documents, timings)
-}
-
-/// Every file `cargo xtask generate` writes into `krate`, in memory.
-pub fn outputs(openapi: &Path, krate: &Path) -> Result<(Vec<Output>, Vec<Warning>)> {
-    outputs_timed(openapi, krate, &mut Timings::default())
-}
-
-/// [`outputs`], recording each stage's time.
-pub fn outputs_timed(
-    openapi: &Path,
-    krate: &Path,
-    timings: &mut Timings,
-) -> Result<(Vec<Output>, Vec<Warning>)> {
-    let spec = spec_timed(openapi, timings)?;
-    let outputs = timings.time("generate", || outputs_of(&spec, krate))?;
-    Ok((outputs, spec.warnings))
-}
-
-/// Generates the client from `spec`; the spec file is rendered meanwhile on
-/// another thread (generation keeps one core busy, the other is free).
-fn outputs_of(spec: &Spec, krate: &Path) -> Result<Vec<Output>> {
-    let (client, rendered) = std::thread::scope(|scope| {
-        let rendered = scope.spawn(|| json::pretty(&spec.value));
-        let client = generate::client(&spec.parsed);
-        (client, par::join(rendered))
-    });
-    Ok(vec![
-        Output {
-            path: krate.join(SPEC_FILE),
-            contents: rendered,
-        },
-        Output {
-            path: krate.join(CLIENT_FILE),
-            contents: client?,
-        },
-    ])
-}
-
-/// An import and the regeneration it calls for, computed and staged but not
-/// yet visible: see [`import_and_generate`].
-#[derive(Debug)]
-pub struct Regenerated {
-    pub outputs: Vec<Output>,
-    pub warnings: Vec<Warning>,
-    pub plans: Vec<Plan>,
-    staged: Staged,
-}
-
-impl Regenerated {
-    /// Puts the imported documents, the manifest and the generated files in
-    /// place, then deletes the documents the pages no longer have. Returns
-    /// each plan's report and the paths written.
-    pub fn commit(self) -> Result<(Vec<Report>, Vec<PathBuf>)> {
-        let written = self.staged.commit()?;
-        let mut reports = Vec::with_capacity(self.plans.len());
-        for plan in self.plans {
-            plan.remove_gone()?;
-            reports.push(plan.report);
-        }
-        Ok((reports, written))
-    }
-}
-
-/// `import --generate`: applies import `plans` to `openapi` and regenerates
-/// the client in one pass. The plans' documents reach the stages straight
-/// from memory (no round trip through the files), and their files are staged
-/// on another thread while the client generates. Nothing is visible until
-/// [`Regenerated::commit`], so an error anywhere writes nothing.
-pub fn import_and_generate(
-    openapi: &Path,
-    krate: &Path,
-    mut plans: Vec<Plan>,
-    timings: &mut Timings,
-) -> Result<Regenerated> {
-    let spec = spec_with(openapi, &mut plans, timings)?;
-    // Generation keeps one core busy for most of the run; the imported files
-    // are staged on the other meanwhile (the stages before use both cores).
-    let (outputs, imported) = std::thread::scope(|scope| {
-        let imported = scope.spawn(|| {
-            let start = Instant::now();
-            let staged = plans
-                .iter()
-                .try_fold(Staged::default(), |all, plan| Ok(all.and(plan.stage(1)?)));
-            (staged, start.elapsed())
-        });
-        let outputs = timings.time("generate", || outputs_of(&spec, krate));
-        let (imported, took): (Result<Staged>, _) = par::join(imported);
-        timings.0.push(("staging*", took));
-        (outputs, imported)
-    });
-    let outputs = outputs?;
-    let staged = timings.time("write", || {
-        Ok::<_, crate::Error>(imported?.and(write::stage(&outputs)?))
-    })?;
-    Ok(Regenerated {
         outputs,
-        warnings: spec.warnings,
-        plans,
-        staged,
     })
 }
 
-/// `openapi/name` for a file in `openapi`: short, and the same on every machine.
-pub fn display_name(dir: &Path, path: &Path) -> String {
-    let folder = dir.file_name().map(PathBuf::from).unwrap_or_default();
-    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
-    folder.join(name).display().to_string()
+impl Run {
+    /// The generated file at `name` (e.g. [`SPEC_FILE`]) of the crate.
+    pub fn output(&self, name: &str) -> Result<&Output> {
+        self.outputs
+            .iter()
+            .find(|o| o.path.ends_with(name))
+            .ok_or_else(|| Error::invalid(name, "", "not generated: the run had no crate"))
+    }
 }

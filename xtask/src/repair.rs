@@ -5,13 +5,13 @@
 //! [`Warning`] naming the file and the JSON pointer it touched. Facts about the
 //! Kizen API itself belong in the overlay, not here.
 
-use std::fmt::Write as _;
-
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::error::Warning;
-use crate::json;
+use crate::json::{self, Pointer};
 use crate::load::Document;
+use crate::walk::{self, Child};
 
 /// Request body media types in order of preference when a body offers
 /// several: progenitor supports one per body. JSON carries types best; the
@@ -22,49 +22,26 @@ pub const MEDIA_TYPE_PREFERENCE: &[&str] = &[
     "multipart/form-data",
 ];
 
-/// Keys whose value is literal data, never a schema or an OpenAPI object.
-const LITERALS: &[&str] = &["example", "examples", "default", "enum", "const"];
-
-/// Keys whose value maps free names (property names, paths, component
-/// names, status codes, media types) to OpenAPI objects: the names must not
-/// be read as keywords (a property may well be called `properties`).
-const NAME_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "paths",
-    "schemas",
-    "responses",
-    "parameters",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "content",
-    "encoding",
-    "variables",
-];
-
 /// Repairs every document in place and returns what was changed, in
-/// document order. Documents are independent: they are repaired in parallel.
+/// document order. Documents are independent: repaired on every core.
 pub fn documents(documents: &mut [Document]) -> Vec<Warning> {
-    crate::par::map_mut(documents, 16, |doc| {
-        let mut warnings = Vec::new();
-        let mut repair = Repair {
-            file: &doc.file,
-            warnings: &mut warnings,
-        };
-        repair.node(&mut doc.value, &mut String::new(), None);
-        warnings
-    })
-    .into_iter()
-    .flatten()
-    .collect()
+    let per_document: Vec<Vec<Warning>> = documents
+        .par_iter_mut()
+        .map(|doc| {
+            let mut repair = Repair {
+                file: &doc.file,
+                warnings: Vec::new(),
+            };
+            repair.node(&mut doc.value, &mut Pointer::default(), None);
+            repair.warnings
+        })
+        .collect();
+    per_document.into_iter().flatten().collect()
 }
 
 struct Repair<'a> {
     file: &'a str,
-    warnings: &'a mut Vec<Warning>,
+    warnings: Vec<Warning>,
 }
 
 impl Repair<'_> {
@@ -76,39 +53,35 @@ impl Repair<'_> {
         });
     }
 
-    /// Repairs one OpenAPI object (or schema), then walks its children.
-    /// `pointer` is this node's JSON pointer, a buffer shared by the whole
-    /// walk (extended and truncated back), so that walking allocates nothing
-    /// per node. `parent_key` is the key this node is the value of.
-    fn node(&mut self, value: &mut Value, pointer: &mut String, parent_key: Option<&str>) {
+    /// Repairs one OpenAPI object (or schema), then walks its children (see
+    /// [`walk::child`]). `parent_key` is the key this node is the value of.
+    fn node(&mut self, value: &mut Value, pointer: &mut Pointer, parent_key: Option<&str>) {
         match value {
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    let len = push_index(pointer, i);
+                    let len = pointer.push_index(i);
                     self.node(item, pointer, parent_key);
                     pointer.truncate(len);
                 }
             }
             Value::Object(map) => {
-                self.boolean_required(map, pointer);
-                self.integer_bounds(map, pointer);
+                self.boolean_required(map, pointer.as_str());
+                self.integer_bounds(map, pointer.as_str());
                 if parent_key == Some("requestBody") || parent_key == Some("requestBodies") {
-                    self.media_types(map, pointer);
+                    self.media_types(map, pointer.as_str());
                 }
                 for (key, child) in map.iter_mut() {
-                    if LITERALS.contains(&key.as_str()) || key.starts_with("x-") {
-                        continue;
-                    }
-                    let len = push_token(pointer, key);
-                    match child {
-                        Value::Object(entries) if NAME_MAPS.contains(&key.as_str()) => {
-                            for (name, entry) in entries.iter_mut() {
-                                let inner = push_token(pointer, name);
+                    let len = pointer.push(key);
+                    match walk::child(key, child) {
+                        Child::Literal => {}
+                        Child::Names => {
+                            for (name, entry) in child.as_object_mut().into_iter().flatten() {
+                                let inner = pointer.push(name);
                                 self.node(entry, pointer, Some(key));
                                 pointer.truncate(inner);
                             }
                         }
-                        _ => self.node(child, pointer, Some(key)),
+                        Child::Node => self.node(child, pointer, Some(key)),
                     }
                     pointer.truncate(len);
                 }
@@ -236,20 +209,6 @@ impl Repair<'_> {
             ),
         );
     }
-}
-
-/// Appends `/token` (escaped) to `pointer`; returns the length to truncate back to.
-fn push_token(pointer: &mut String, token: &str) -> usize {
-    let len = pointer.len();
-    pointer.push('/');
-    pointer.push_str(&json::escape(token));
-    len
-}
-
-fn push_index(pointer: &mut String, index: usize) -> usize {
-    let len = pointer.len();
-    let _ = write!(pointer, "/{index}");
-    len
 }
 
 /// `application/json; charset=utf-8` -> `application/json`.

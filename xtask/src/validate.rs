@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::json;
-use crate::merge::{self, Merged};
+use crate::merge::Merged;
+use crate::walk;
 
 /// Validates `merged.spec` and returns it parsed. `fallback` names the
 /// source of problems that no single vendor document owns.
@@ -19,26 +20,20 @@ pub fn spec(merged: &Merged, fallback: &str) -> Result<OpenAPI> {
     let fail = |pointer: String, message: String| {
         Error::invalid(merged.origin_of(&pointer, fallback), pointer, message)
     };
-
-    // The typed parse and the checks below are independent: the parse runs
-    // on another core meanwhile. The plain parse is fast; only a failure
-    // pays for locating the problem.
-    std::thread::scope(|scope| {
-        let parsed = scope.spawn(|| OpenAPI::deserialize(spec));
-        let checked = checks(merged, &fail);
-        match crate::par::join(parsed) {
-            Ok(parsed) => checked.map(|()| parsed),
-            Err(_) => Err(serde_path_to_error::deserialize::<_, OpenAPI>(spec)
-                .map_err(|e| {
-                    fail(
-                        crate::json::pointer_of(e.path()),
-                        format!("not valid OpenAPI 3.0: {}", e.inner()),
-                    )
-                })
-                .err()
-                .unwrap_or_else(|| fail(String::new(), "not valid OpenAPI 3.0".into()))),
-        }
-    })
+    // The plain parse is fast; only a failure pays for locating the problem.
+    // A spec that is not OpenAPI at all is reported as such first.
+    let Ok(parsed) = OpenAPI::deserialize(spec) else {
+        let message = match serde_path_to_error::deserialize::<_, OpenAPI>(spec) {
+            Err(e) => (
+                json::pointer_of(e.path()),
+                format!("not valid OpenAPI 3.0: {}", e.inner()),
+            ),
+            Ok(_) => (String::new(), "not valid OpenAPI 3.0".into()),
+        };
+        return Err(fail(message.0, message.1));
+    };
+    checks(merged, &fail)?;
+    Ok(parsed)
 }
 
 /// Security schemes defined, operationIds present and unique, every `$ref`
@@ -51,7 +46,7 @@ fn checks(merged: &Merged, fail: &impl Fn(String, String) -> Error) -> Result<()
     let defined = |name: &str| schemes.is_some_and(|s| s.contains_key(name));
     let mut requirements = vec![("/security".to_string(), spec.get("security"))];
     let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
-    for (path, method, operation, _) in merge::operations(spec) {
+    for (path, method, operation, _) in walk::operations(spec) {
         let pointer = json::join(&json::join("/paths", path), method);
         match operation.get("operationId").and_then(Value::as_str) {
             None => {
@@ -90,16 +85,14 @@ fn checks(merged: &Merged, fail: &impl Fn(String, String) -> Error) -> Result<()
         }
     }
 
-    let mut refs = Vec::new();
-    collect_refs(spec, &mut String::new(), &mut refs);
-    for (pointer, reference) in refs {
-        let Some(target) = reference.strip_prefix('#') else {
+    for (pointer, reference) in walk::refs(spec) {
+        let Some(target) = walk::ref_pointer(&reference) else {
             return Err(fail(
                 pointer,
                 format!("`$ref: {reference}` is external; only local references are supported"),
             ));
         };
-        if spec.pointer(&percent_decode(target)).is_none() {
+        if spec.pointer(&target).is_none() {
             return Err(fail(
                 pointer,
                 format!("`$ref: {reference}` does not resolve"),
@@ -107,55 +100,4 @@ fn checks(merged: &Merged, fail: &impl Fn(String, String) -> Error) -> Result<()
         }
     }
     Ok(())
-}
-
-/// Every `$ref` with its pointer; `pointer` is a buffer shared by the walk.
-fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
-    let len = pointer.len();
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                match (key.as_str(), child) {
-                    ("$ref", Value::String(r)) => out.push((json::join(pointer, key), r.clone())),
-                    ("example" | "examples" | "default" | "enum", _) => {}
-                    _ => {
-                        pointer.push('/');
-                        pointer.push_str(&json::escape(key));
-                        collect_refs(child, pointer, out);
-                        pointer.truncate(len);
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                pointer.push_str(&format!("/{i}"));
-                collect_refs(item, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A `$ref` is a URI fragment: `%7B` and friends must be decoded before the
-/// JSON pointer is looked up.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| Some((hex(bytes[i + 1])?, hex(bytes[i + 2])?)))
-            .flatten();
-        if let Some((high, low)) = escaped {
-            out.push((high * 16 + low) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

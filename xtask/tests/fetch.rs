@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod common;
-use common::{copy_openapi, fixture_page};
+use common::{fixture_openapi, fixture_page};
 
 /// What the server answers for the page: status, body, delay.
 type Answer = Arc<Mutex<(u16, String, Duration)>>;
@@ -44,7 +44,7 @@ impl Project {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let openapi = dir.path().join("openapi");
-        copy_openapi(&openapi);
+        fixture_openapi(&openapi);
         let answer: Answer = Arc::new(Mutex::new((200, fixture_page(), Duration::ZERO)));
         let base = serve(answer.clone());
         Project {
@@ -127,7 +127,7 @@ fn changed_upstream_fails_the_check_then_fetch_stores_it() {
     // What the change means for the API, classified.
     assert!(
         stdout.contains(
-            "compatible description-changed                GET /api/s3/presigned-post: \
+            "compatible parameter-description-changed      GET /api/s3/presigned-post: \
              description of query parameter `filename` changed"
         ),
         "{stdout}"

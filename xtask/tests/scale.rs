@@ -8,7 +8,9 @@
 use std::path::Path;
 
 use serde_json::Value;
-use xtask::{import, pipeline};
+use xtask::cmd::{self, Folders};
+use xtask::import;
+use xtask::pipeline::{self, Input};
 
 #[test]
 fn the_split_nexus_api_merges_back_to_the_original_and_generates() {
@@ -17,10 +19,19 @@ fn the_split_nexus_api_merges_back_to_the_original_and_generates() {
     let openapi = dir.path().join("openapi");
     std::fs::create_dir_all(&openapi).unwrap();
 
-    let report = import::page(&bench.join("nexus.md"), &openapi).unwrap();
+    let report = import::plan_file(&bench.join("nexus.md"), &openapi)
+        .unwrap()
+        .apply()
+        .unwrap();
     assert_eq!(report.added.len(), 193);
 
-    let (outputs, warnings) = pipeline::outputs(&openapi, &dir.path().join("crate")).unwrap();
+    let run = pipeline::run(
+        Input::folder(&openapi),
+        Some(&dir.path().join("crate")),
+        None,
+    )
+    .unwrap();
+    let (outputs, warnings) = (run.outputs, run.warnings);
     let merged: Value = serde_json::from_str(&outputs[0].contents).unwrap();
     let original: Value =
         serde_json::from_str(&std::fs::read_to_string(bench.join("nexus.json")).unwrap()).unwrap();
@@ -47,35 +58,41 @@ fn the_one_pass_on_nexus_equals_import_then_generate() {
         std::fs::create_dir_all(root.join("openapi")).unwrap();
     }
 
-    let plan = import::plan_page(&page, &one.join("openapi")).unwrap();
+    let plan = import::plan_file(&page, &one.join("openapi")).unwrap();
     let mut in_memory: Vec<(String, Value)> = plan
         .documents
         .iter()
         .map(|d| (d.file.clone(), d.value.clone()))
         .collect();
     in_memory.sort_by(|a, b| a.0.cmp(&b.0));
-    let done = pipeline::import_and_generate(
-        &one.join("openapi"),
-        &one.join("crate"),
-        vec![plan],
-        &mut pipeline::Timings::default(),
-    )
-    .unwrap();
-    done.commit().unwrap();
+    let folders = Folders {
+        openapi: one.join("openapi"),
+        krate: one.join("crate"),
+    };
+    cmd::one_pass(&folders, vec![plan], None, |_| {}).unwrap();
 
-    import::page(&page, &two.join("openapi")).unwrap();
-    let read_back: Vec<(String, Value)> = xtask::load::documents(&two.join("openapi"))
+    import::plan_file(&page, &two.join("openapi"))
         .unwrap()
-        .into_iter()
-        .map(|d| (d.file, d.value))
-        .collect();
+        .apply()
+        .unwrap();
+    let read_back: Vec<(String, Value)> =
+        xtask::load::documents(&two.join("openapi"), &Default::default(), Vec::new())
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.file, d.value))
+            .collect();
     assert_eq!(in_memory.len(), read_back.len());
     for (a, b) in in_memory.iter().zip(&read_back) {
         assert_eq!(a.0, b.0);
         assert!(a.1 == b.1, "{} differs once stored:\n{}\n{}", a.0, a.1, b.1);
     }
-    let (outputs, _) = pipeline::outputs(&two.join("openapi"), &two.join("crate")).unwrap();
-    xtask::write::files(&outputs).unwrap();
+    let run = pipeline::run(
+        Input::folder(&two.join("openapi")),
+        Some(&two.join("crate")),
+        None,
+    )
+    .unwrap();
+    xtask::files::write(&run.outputs).unwrap();
 
     for sub in ["openapi", "crate", "crate/src"] {
         let files = |root: &Path| {

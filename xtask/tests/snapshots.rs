@@ -1,58 +1,72 @@
-//! Schema drift shows up here: the merged spec, the client's API surface and
-//! the repair warnings are snapshots, so any change to a stored document (or
-//! to the pipeline) fails `cargo test` with a reviewable diff until accepted
-//! with `cargo insta review` and regenerated with `cargo xtask generate`.
+//! Schema drift shows up here, and only here: the merged spec, the client's
+//! API surface and the repair warnings of the live `openapi/` are snapshots,
+//! so any change to a stored document (or to the pipeline) fails
+//! `cargo test` with a reviewable diff. Each failure says what to run.
 
 // Test helpers may panic: a failed set-up is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use xtask::{pipeline, surface, write};
+use xtask::layout::{CLIENT_FILE, SPEC_FILE};
+use xtask::manifest::Manifest;
+use xtask::pipeline::{self, Input, Run};
+use xtask::{files, surface};
+
+/// What to do when a snapshot below fails after a vendor change.
+const ACCEPT: &str = "the vendor's documents (or the pipeline) changed: review with \
+    `cargo insta review`, then run `cargo xtask generate` and commit openapi/, kizen-api/ \
+    and the snapshots together";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn generated() -> (Vec<write::Output>, Vec<xtask::Warning>) {
-    pipeline::outputs(&root().join("openapi"), &root().join("kizen-api"))
-        .unwrap_or_else(|e| panic!("the pipeline failed on openapi/: {e}"))
+fn generated() -> Run {
+    pipeline::run(
+        Input::folder(&root().join("openapi")),
+        Some(&root().join("kizen-api")),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("the pipeline failed on openapi/: {e}"))
 }
 
-fn contents<'a>(outputs: &'a [write::Output], name: &str) -> &'a str {
-    outputs
-        .iter()
-        .find(|o| o.path.ends_with(name))
-        .map(|o| o.contents.as_str())
-        .unwrap_or_else(|| panic!("no output {name}"))
+fn contents<'a>(run: &'a Run, name: &str) -> &'a str {
+    &run.output(name).unwrap().contents
 }
 
 #[test]
 fn merged_spec() {
-    let (outputs, _) = generated();
-    insta::assert_snapshot!("merged_spec", contents(&outputs, pipeline::SPEC_FILE));
+    let run = generated();
+    insta::with_settings!({description => ACCEPT}, {
+        insta::assert_snapshot!("merged_spec", contents(&run, SPEC_FILE));
+    });
 }
 
 #[test]
 fn api_surface() {
-    let (outputs, _) = generated();
-    let surface = surface::render(contents(&outputs, pipeline::CLIENT_FILE)).unwrap();
-    insta::assert_snapshot!("api_surface", surface);
+    let run = generated();
+    let surface = surface::render(contents(&run, CLIENT_FILE)).unwrap();
+    insta::with_settings!({description => ACCEPT}, {
+        insta::assert_snapshot!("api_surface", surface);
+    });
 }
 
 #[test]
 fn repair_and_merge_warnings() {
-    let (_, warnings) = generated();
-    let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-    insta::assert_snapshot!("warnings", text.join("\n"));
+    let run = generated();
+    let text: Vec<String> = run.warnings.iter().map(ToString::to_string).collect();
+    insta::with_settings!({description => ACCEPT}, {
+        insta::assert_snapshot!("warnings", text.join("\n"));
+    });
 }
 
 /// The committed generated files are what the pipeline produces now
 /// (the same check as `cargo xtask generate --check`).
 #[test]
 fn committed_files_are_up_to_date() {
-    let (outputs, _) = generated();
-    let stale = write::stale(&outputs);
+    let stale = files::stale(&generated().outputs).unwrap();
     let report: Vec<String> = stale
         .iter()
         .map(|s| format!("stale: {}\n{}", s.path.display(), s.diff))
@@ -64,15 +78,28 @@ fn committed_files_are_up_to_date() {
     );
 }
 
+/// Every stored document is as imported (the manifest check of
+/// `cargo xtask generate --check`).
+#[test]
+fn stored_documents_match_the_manifest() {
+    let openapi = root().join("openapi");
+    let problems = Manifest::load(&openapi).unwrap().verify(&openapi).unwrap();
+    assert!(
+        problems.is_empty(),
+        "re-import the vendor page (`cargo xtask import PAGE` or `cargo xtask fetch`):\n{}",
+        problems.join("\n")
+    );
+}
+
 /// Same inputs, same bytes: two runs agree, and so do runs that merge the
 /// documents in a different order.
 #[test]
 fn generation_is_deterministic() {
-    let (first, _) = generated();
-    let (second, _) = generated();
-    assert_eq!(first, second);
+    let (first, second) = (generated(), generated());
+    assert_eq!(first.outputs, second.outputs);
 
-    let mut docs = xtask::load::documents(&root().join("openapi")).unwrap();
+    let openapi = root().join("openapi");
+    let mut docs = xtask::load::documents(&openapi, &BTreeSet::new(), Vec::new()).unwrap();
     xtask::repair::documents(&mut docs);
     let forward = xtask::merge::documents(docs.clone()).unwrap();
     docs.reverse();

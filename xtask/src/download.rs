@@ -1,19 +1,16 @@
-//! `cargo xtask fetch`: downloads the vendor's reference pages listed in
-//! `openapi/sources.toml` and stores their documents exactly as
-//! `cargo xtask import` does. With `--check` it writes nothing and reports
-//! whether upstream moved away from what is stored: the scheduled CI job
-//! that tells us the vendor changed something.
+//! Downloads the vendor's reference pages listed in `openapi/sources.toml`
+//! and plans their import, as `import` does for a page file (for
+//! `cargo xtask fetch`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::files;
 use crate::import::{self, Plan};
-use crate::load;
-
-pub const SOURCES: &str = "sources.toml";
+use crate::layout::SOURCES;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -48,7 +45,7 @@ pub fn plan(
     timeout: Option<Duration>,
 ) -> Result<Vec<Fetched>> {
     let sources_path = openapi.join(SOURCES);
-    let text = load::read(&sources_path)?;
+    let text = files::read(&sources_path)?;
     let sources: Sources = toml::from_str(&text).map_err(|e| {
         Error::invalid(
             sources_path.display().to_string(),
@@ -61,9 +58,9 @@ pub fn plan(
         .timeout(timeout.unwrap_or(TIMEOUT))
         .user_agent(concat!("kizen-sdk-xtask/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| Error::Fetch {
-            url: String::new(),
-            message: format!("cannot build the HTTP client: {e}"),
+        .map_err(|e| Error::Command {
+            command: "fetch".into(),
+            message: format!("cannot build the HTTP client: {}", chain(&e)),
         })?;
     let mut fetched = Vec::new();
     for page in &sources.page {
@@ -82,7 +79,7 @@ pub fn plan(
         }
         let body = response.text().map_err(|e| fail(chain(&e)))?;
         let name = page_name(&page.url).ok_or_else(|| fail("the URL names no page".into()))?;
-        let plan = import::plan(&PathBuf::from(&url), &name, &body, openapi)?;
+        let plan = import::plan(&url, &name, &body, openapi)?;
         fetched.push(Fetched { url, plan });
     }
     Ok(fetched)

@@ -1,0 +1,73 @@
+//! `cargo xtask fetch [--check | --generate]`: the vendor pages of
+//! `openapi/sources.toml`, downloaded and stored as `import` does. With
+//! `--check` it writes nothing and reports whether upstream moved away from
+//! what is stored: the scheduled CI job that tells us the vendor changed
+//! something.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::Folders;
+use crate::download::{self, Fetched};
+use crate::error::Result;
+use crate::pipeline::{self, Input};
+use crate::{diff, import};
+
+/// How `fetch` runs.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub check: bool,
+    pub generate: bool,
+    /// Replaces each page URL's scheme and host (tests serve from 127.0.0.1).
+    pub base_url: Option<String>,
+    pub timeout: Option<Duration>,
+}
+
+pub fn run(folders: &Folders, options: &Options) -> Result<ExitCode> {
+    let fetched = download::plan(
+        &folders.openapi,
+        options.base_url.as_deref(),
+        options.timeout,
+    )?;
+    if options.check {
+        return check(folders, fetched);
+    }
+    let (urls, plans): (Vec<_>, Vec<_>) = fetched.into_iter().map(|f| (f.url, f.plan)).unzip();
+    let reports = if options.generate {
+        super::regenerate(folders, plans)?
+    } else {
+        plans
+            .into_iter()
+            .map(import::Plan::apply)
+            .collect::<Result<_>>()?
+    };
+    for (url, report) in urls.iter().zip(reports) {
+        println!("{url}:\n{report}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes nothing: prints what moved upstream (files, then the API changes
+/// as `diff` classifies them) and fails if anything did.
+fn check(folders: &Folders, fetched: Vec<Fetched>) -> Result<ExitCode> {
+    for Fetched { url, plan } in &fetched {
+        println!("{url}:\n{}", plan.report);
+    }
+    if !fetched.iter().any(|f| f.plan.report.changes()) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stored = pipeline::run(Input::folder(&folders.openapi), None, None)?;
+    let mut upstream = Input::folder(&folders.openapi);
+    for Fetched { plan, .. } in fetched {
+        upstream.import(plan.documents, plan.report.names());
+    }
+    let upstream = pipeline::run(upstream, None, None)?;
+    let changes = diff::compare(&stored.value, &upstream.value);
+    if changes.is_empty() {
+        println!("no change to the API itself");
+    } else {
+        print!("API changes:\n{}", diff::text(&changes));
+    }
+    eprintln!("upstream changed: run `cargo xtask fetch --generate` and review the diff");
+    Ok(ExitCode::FAILURE)
+}

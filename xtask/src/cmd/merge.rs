@@ -1,0 +1,27 @@
+//! `cargo xtask merge [-o FILE]`: the merged spec, without generating code.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::Folders;
+use crate::error::Result;
+use crate::files::{self, Output};
+use crate::json;
+use crate::pipeline::{self, Input};
+
+pub fn run(folders: &Folders, output: Option<&Path>) -> Result<ExitCode> {
+    let run = pipeline::run(Input::folder(&folders.openapi), None, None)?;
+    super::print_warnings(&run.warnings);
+    let text = json::pretty(&run.value);
+    match output {
+        Some(path) => {
+            files::write(&[Output {
+                path: path.to_path_buf(),
+                contents: text,
+            }])?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

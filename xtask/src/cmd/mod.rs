@@ -1,0 +1,137 @@
+//! The commands of `cargo xtask`, one file each; `main.rs` only parses the
+//! command line and calls them. What several commands share is here.
+
+pub mod bench;
+pub mod diff;
+pub mod fetch;
+pub mod generate;
+pub mod import;
+pub mod merge;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::Value;
+
+use crate::error::{Result, Warning};
+use crate::files::{self, Staged};
+use crate::import::{Plan, Report, Writes};
+use crate::layout::SPEC_FILE;
+use crate::pipeline::{self, Input, Observer, Run};
+use crate::{diff as compare, json};
+
+/// The folders every command works on.
+#[derive(Debug, Clone)]
+pub struct Folders {
+    /// The stored vendor documents, manifest, sources and overlay.
+    pub openapi: PathBuf,
+    /// The generated client crate.
+    pub krate: PathBuf,
+}
+
+/// An import and the regeneration it calls for, done: see [`one_pass`].
+#[derive(Debug)]
+pub struct OnePass {
+    pub run: Run,
+    /// Each page's report, in the order of the plans.
+    pub reports: Vec<Report>,
+    /// The files written (imported documents, manifest, generated files).
+    pub written: Vec<PathBuf>,
+}
+
+/// `import --generate`: applies import `plans` to `openapi` and regenerates
+/// the client in `krate` in one pass. The plans' documents reach the stages
+/// straight from memory (no round trip through the files). Nothing is
+/// written until every stage has succeeded, so an error writes nothing.
+pub fn one_pass(
+    folders: &Folders,
+    plans: Vec<Plan>,
+    observer: Option<&mut dyn Observer>,
+    before_write: impl FnOnce(&Run),
+) -> Result<OnePass> {
+    let mut input = Input::folder(&folders.openapi);
+    let mut pending: Vec<(Report, Writes)> = Vec::with_capacity(plans.len());
+    for Plan {
+        report,
+        documents,
+        writes,
+    } in plans
+    {
+        input.import(documents, report.names());
+        pending.push((report, writes));
+    }
+    let run = pipeline::run(input, Some(&folders.krate), observer)?;
+    before_write(&run);
+    let mut staged = Staged::default();
+    for (_, writes) in &pending {
+        staged = staged.and(writes.stage()?);
+    }
+    let written = staged.and(files::stage(&run.outputs)?).commit()?;
+    let mut reports = Vec::with_capacity(pending.len());
+    for (report, writes) in pending {
+        writes.remove_gone()?;
+        reports.push(report);
+    }
+    Ok(OnePass {
+        run,
+        reports,
+        written,
+    })
+}
+
+/// Regenerates in one pass and says so on stderr (warnings, API changes,
+/// files written); returns the pages' reports.
+fn regenerate(folders: &Folders, plans: Vec<Plan>) -> Result<Vec<Report>> {
+    let done = one_pass(folders, plans, None, |run| {
+        print_warnings(&run.warnings);
+        print_api_changes(&folders.krate, &run.value);
+    })?;
+    print_written(&done.run, &done.written);
+    Ok(done.reports)
+}
+
+/// What the freshly merged `spec` changes in the API, against the spec
+/// committed in `krate` (nothing is said when there is none yet).
+fn print_api_changes(krate: &Path, spec: &Value) {
+    let committed = krate.join(SPEC_FILE);
+    let Ok(text) = files::read(&committed) else {
+        return;
+    };
+    let Ok(committed) = json::parse(&committed.display().to_string(), &text, 0) else {
+        eprintln!(
+            "warning: {} is not JSON; no API change report",
+            committed.display()
+        );
+        return;
+    };
+    let changes = compare::compare(&committed, spec);
+    if !changes.is_empty() {
+        eprint!("API changes:\n{}", compare::text(&changes));
+    }
+}
+
+/// Each generated file, and whether it was written or already up to date.
+fn print_written(run: &Run, written: &[PathBuf]) {
+    for output in &run.outputs {
+        let verb = if written.contains(&output.path) {
+            "wrote"
+        } else {
+            "unchanged"
+        };
+        eprintln!("{verb:>9} {}", output.path.display());
+    }
+}
+
+fn print_warnings(warnings: &[Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn success(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
