@@ -29,6 +29,7 @@ pub struct Credentials {
 
 /// Why credentials were refused. Messages name the field, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CredentialsError {
     #[error("Kizen credential `{0}` is empty")]
     Empty(&'static str),

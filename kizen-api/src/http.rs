@@ -19,6 +19,7 @@ const S3_READ_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Why a [`Client`] could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientError {
     #[error(transparent)]
     Credentials(#[from] CredentialsError),

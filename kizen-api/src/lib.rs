@@ -60,7 +60,7 @@ mod generated;
 pub use credentials::{Credentials, CredentialsError};
 pub use generated::*;
 pub use http::ClientError;
-pub use upload::{Source, UploadError, UploadOptions};
+pub use upload::{Progress, Source, Step, UploadError, UploadOptions};
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]
