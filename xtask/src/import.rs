@@ -8,8 +8,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
 use crate::files::{self, Output, Staged};
 use crate::layout::{self, MANIFEST};
@@ -137,10 +135,8 @@ pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result
         ));
     }
 
-    // Parsing, naming, rendering and hashing each document is independent
-    // work: on every core, collected in page order (so is the first error).
-    let parsed: Vec<Result<Parsed>> = blocks
-        .par_iter()
+    let parsed = blocks
+        .iter()
         .map(|block| {
             let value = json::parse(source, &block.text, block.line - 1)?;
             let name = file_name(&value).map_err(|message| {
@@ -164,7 +160,7 @@ pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result
                 stored,
             })
         })
-        .collect();
+        .collect::<Result<Vec<Parsed>>>()?;
 
     let mut manifest = Manifest::load(openapi)?;
     let mut report = Report::default();
@@ -179,7 +175,7 @@ pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result
             document,
             output,
             stored,
-        } = parsed?;
+        } = parsed;
         if !seen.insert(name.clone()) {
             return Err(fail(format!(
                 "two documents would both be stored as {name}"

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -32,18 +31,16 @@ pub fn documents(
             paths.push(path);
         }
     }
-    // Reading and parsing hundreds of documents is the bulk of loading: on
-    // every core (see the bench). Results are collected in order, so the
-    // error reported is the first in file order, as sequentially.
-    let read: Vec<Result<Document>> = paths
-        .par_iter()
+    // Sequential: on the 193-document bench, loading, importing and
+    // repairing on every core gained nothing measurable (README, benchmark).
+    let mut documents = paths
+        .iter()
         .map(|path| {
             let file = layout::display_name(dir, layout::file_name(path)?);
             let value = json::parse(&file, &files::read(path)?, 0)?;
             Ok(Document { file, value })
         })
-        .collect();
-    let mut documents = read.into_iter().collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     documents.extend(extra);
     if documents.is_empty() {
         return Err(Error::NoDocuments(dir.to_path_buf()));

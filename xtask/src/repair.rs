@@ -5,7 +5,6 @@
 //! [`Warning`] naming the file and the JSON pointer it touched. Facts about the
 //! Kizen API itself belong in the overlay, not here.
 
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::error::Warning;
@@ -23,20 +22,18 @@ pub const MEDIA_TYPE_PREFERENCE: &[&str] = &[
 ];
 
 /// Repairs every document in place and returns what was changed, in
-/// document order. Documents are independent: repaired on every core.
+/// document order.
 pub fn documents(documents: &mut [Document]) -> Vec<Warning> {
-    let per_document: Vec<Vec<Warning>> = documents
-        .par_iter_mut()
-        .map(|doc| {
-            let mut repair = Repair {
-                file: &doc.file,
-                warnings: Vec::new(),
-            };
-            repair.node(&mut doc.value, &mut Pointer::default(), None);
-            repair.warnings
-        })
-        .collect();
-    per_document.into_iter().flatten().collect()
+    let mut warnings = Vec::new();
+    for doc in documents {
+        let mut repair = Repair {
+            file: &doc.file,
+            warnings: Vec::new(),
+        };
+        repair.node(&mut doc.value, &mut Pointer::default(), None);
+        warnings.append(&mut repair.warnings);
+    }
+    warnings
 }
 
 struct Repair<'a> {

@@ -33,8 +33,6 @@ actions:
 /// - one pass: `cargo xtask import PAGE --generate`, the whole pipeline;
 /// - the one pass again on the same folders (the page has not changed:
 ///   the steady state of a scheduled regeneration);
-/// - the one pass on a one-thread rayon pool, on fresh folders: what the
-///   per-document parallelism (load, import, repair) gains;
 /// - two commands: `cargo xtask import PAGE`, then `cargo xtask generate`;
 /// - bare progenitor: read and parse nexus.json, generate, format, write
 ///   the file (what a build script does).
@@ -48,14 +46,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
     let mut stages: Vec<Timings> = Vec::new();
     let mut bare_stages: Vec<Timings> = Vec::new();
     // Per kind of run: (time, ratio to the same round's bare run) per round.
-    let mut runs: [Vec<(Duration, f64)>; 5] = Default::default();
-    let one_core = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .map_err(|e| Error::Command {
-            command: "bench".into(),
-            message: format!("cannot build a one-thread pool: {e}"),
-        })?;
+    let mut runs: [Vec<(Duration, f64)>; 4] = Default::default();
     let mut counts = (0, 0);
     for round in 0..rounds {
         let folders = |name: &str| -> Result<Folders> {
@@ -66,7 +57,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
             let krate = work.path().join(format!("{name}-{round}/crate"));
             Ok(Folders { openapi, krate })
         };
-        let mut times = [Duration::ZERO; 5];
+        let mut times = [Duration::ZERO; 4];
         for turn in 0..3 {
             match (turn + round) % 3 {
                 0 => {
@@ -77,9 +68,9 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
                     timings.0.push(("import", start.elapsed()));
                     let done = super::one_pass(&here, vec![plan], Some(&mut timings), |_| {})?;
                     times[0] = start.elapsed();
-                    let staged: Duration =
-                        times[0] - timings.0.iter().map(|(_, d)| *d).sum::<Duration>();
-                    timings.0.push(("write", staged));
+                    // What is left is staging and committing the files.
+                    let stages_took = timings.0.iter().map(|(_, d)| *d).sum::<Duration>();
+                    timings.0.push(("write", times[0].saturating_sub(stages_took)));
                     stages.push(timings);
                     counts.0 = done.reports[0].added.len();
 
@@ -94,16 +85,6 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
                             format!("importing the same page again wrote {:?}", again.written),
                         ));
                     }
-
-                    // The same one pass on one core: what the parallel
-                    // per-document work (load, import, repair) gains.
-                    let here = folders("one-core")?;
-                    let start = Instant::now();
-                    one_core.install(|| {
-                        let plan = import::plan_file(page, &here.openapi)?;
-                        super::one_pass(&here, vec![plan], None, |_| {})
-                    })?;
-                    times[4] = start.elapsed();
                 }
                 1 => {
                     let here = folders("two-commands")?;
@@ -134,9 +115,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
             }
         }
         for (kind, time) in times.iter().enumerate() {
-            // Against bare, except one core: against the one pass on all cores.
-            let base = if kind == 4 { times[0] } else { times[3] };
-            runs[kind].push((*time, time.as_secs_f64() / base.as_secs_f64()));
+            runs[kind].push((*time, time.as_secs_f64() / times[3].as_secs_f64()));
         }
     }
 
@@ -188,7 +167,6 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
         "import --generate, page unchanged",
         "import, then generate",
         "bare progenitor",
-        "import --generate on one core",
     ];
     let _ = writeln!(out, "{:<34} {:>9}  {:>8}", "", "time", "vs bare");
     for (label, kind) in labels.iter().zip(runs) {
@@ -204,7 +182,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
     let _ = writeln!(
         out,
         "(bare: read + parse nexus.json, generate, format, write; \
-         vs bare: median of the per-round ratios; one core: vs the one pass on all cores)"
+         vs bare: median of the per-round ratios)"
     );
     Ok(out)
 }
