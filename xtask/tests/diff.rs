@@ -389,6 +389,24 @@ rule_case!(
     }
 );
 
+/// The README lists the rules as the table has them.
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let listed = readme
+        .split_once("<!-- rules:start -->\n")
+        .and_then(|(_, rest)| rest.split_once("<!-- rules:end -->"))
+        .map(|(table, _)| table)
+        .unwrap_or_default();
+    assert_eq!(
+        listed,
+        diff::rules_table(),
+        "update the table of README.md from xtask/src/diff/rules.rs"
+    );
+}
+
 #[test]
 fn identical_specs_have_no_changes() {
     assert!(diff::compare(&base(), &base()).is_empty());
