@@ -70,7 +70,9 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
                     times[0] = start.elapsed();
                     // What is left is staging and committing the files.
                     let stages_took = timings.0.iter().map(|(_, d)| *d).sum::<Duration>();
-                    timings.0.push(("write", times[0].saturating_sub(stages_took)));
+                    timings
+                        .0
+                        .push(("write", times[0].saturating_sub(stages_took)));
                     stages.push(timings);
                     counts.0 = done.reports[0].added.len();
 
