@@ -101,6 +101,15 @@ pub enum Error {
 
     #[error("generated code does not parse as Rust: {0}")]
     Unparsable(String),
+
+    #[error(
+        "the generated code uses the crate(s) {crates}, which {manifest} does not depend on: \
+         the crate would not compile; add them to its [dependencies]"
+    )]
+    MissingDependencies { manifest: String, crates: String },
+
+    #[error("{message}")]
+    Collision { message: String },
 }
 
 /// `file#pointer`, or just `file` when the problem is the whole file.

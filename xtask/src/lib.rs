@@ -14,6 +14,7 @@
 //! ```
 
 pub mod cmd;
+pub mod deps;
 pub mod diff;
 pub mod download;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod layout;
 pub mod load;
 pub mod manifest;
 pub mod merge;
+pub mod names;
 pub mod overlay;
 pub mod page;
 pub mod pipeline;

@@ -1,9 +1,15 @@
 //! Merges the per-endpoint vendor documents into one OpenAPI document.
 //!
 //! The vendor repeats, in every document, the components that endpoint uses
-//! and the same `info` and `security`. Merging is a union that insists on
-//! agreement: a repeated definition must be identical, or the documents
-//! contradict each other and a human must decide which is right.
+//! and the same `info`. Merging is a union that insists on agreement: a
+//! repeated definition must be identical, or the documents contradict each
+//! other and a human must decide which is right.
+//!
+//! Top-level `security` is different: it is each document's default for its
+//! own operations, and pages differ on it (S3's operations accept anonymous
+//! calls, the others do not). Where every document has the same, it stays
+//! top-level; otherwise each operation gets its document's requirement
+//! (unless it has its own), and the merged spec has no top-level default.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,8 +20,9 @@ use crate::json;
 use crate::load::Document;
 use crate::walk::METHODS;
 
-/// Top-level fields merged by union; every other one must agree.
-const SECTIONS: &[&str] = &["paths", "components", "tags"];
+/// Top-level fields merged by union, or per document (`security`); every
+/// other one must agree.
+const SECTIONS: &[&str] = &["paths", "components", "tags", "security"];
 
 /// The merged document, with the file each operation and component came from
 /// so that later stages can name the vendor document behind a problem.
@@ -49,6 +56,7 @@ pub fn documents(documents: Vec<Document>) -> Result<Merged> {
     for doc in documents {
         state.add(doc)?;
     }
+    state.security();
     let mut spec = Value::Object(state.out);
     json::canonical(&mut spec);
     Ok(Merged {
@@ -65,7 +73,13 @@ struct State {
     first_file: Option<String>,
     operation_ids: BTreeMap<String, String>,
     tags_from: BTreeMap<String, String>,
+    /// Each document's top-level `security` (absent: none), and the
+    /// operations (path, method) it brought.
+    security: Vec<(Option<Value>, Vec<Operation>)>,
 }
+
+/// An operation by (path, method).
+type Operation = (String, String);
 
 /// Names the first definer of something whose origin was not recorded
 /// (cannot happen: every insertion records one), rather than an empty name.
@@ -89,9 +103,11 @@ impl State {
                 "expected a JSON object (an OpenAPI document)",
             ));
         };
+        let mut operations = Vec::new();
         if let Some(paths) = root.remove("paths") {
-            self.paths(&file, paths)?;
+            self.paths(&file, paths, &mut operations)?;
         }
+        self.security.push((root.remove("security"), operations));
         if let Some(components) = root.remove("components") {
             self.components(&file, components)?;
         }
@@ -123,7 +139,35 @@ impl State {
         Ok(())
     }
 
-    fn paths(&mut self, file: &str, paths: Value) -> Result<()> {
+    /// Where documents' `security` defaults differ, each operation gets its
+    /// document's (unless it has its own), and there is no top-level one.
+    fn security(&mut self) {
+        let mut defaults = self.security.iter().map(|(security, _)| security);
+        let first = defaults.next().cloned().flatten();
+        if defaults.all(|s| *s == first) {
+            if let Some(security) = first {
+                self.out.insert("security".into(), security);
+            }
+            return;
+        }
+        let Some(Value::Object(paths)) = self.out.get_mut("paths") else {
+            return;
+        };
+        for (security, operations) in self.security.drain(..) {
+            let security = security.unwrap_or_else(|| Value::Array(Vec::new()));
+            for (path, method) in operations {
+                if let Some(Value::Object(operation)) =
+                    paths.get_mut(&path).and_then(|item| item.get_mut(&method))
+                {
+                    operation
+                        .entry("security")
+                        .or_insert_with(|| security.clone());
+                }
+            }
+        }
+    }
+
+    fn paths(&mut self, file: &str, paths: Value, operations: &mut Vec<Operation>) -> Result<()> {
         let Value::Object(paths) = paths else {
             return Err(Error::invalid(
                 file,
@@ -170,6 +214,9 @@ impl State {
                             self.operation_ids.insert(id.to_string(), file.to_string());
                         }
                         self.origins.insert(pointer, file.to_string());
+                        if is_operation {
+                            operations.push((path.clone(), field.clone()));
+                        }
                         target.insert(field, value);
                     }
                     Some(_) if is_operation => {

@@ -1,5 +1,5 @@
-//! The stages in order: load -> repair -> merge -> overlay -> validate ->
-//! generate, behind one entry, [`run`]. Nothing here writes: the commands do,
+//! The stages in order: load -> repair -> merge -> overlay -> names ->
+//! validate -> generate, behind one entry, [`run`]. Nothing here writes: the commands do,
 //! once every stage has succeeded.
 
 use std::collections::BTreeSet;
@@ -13,7 +13,7 @@ use crate::error::{Error, Result, Warning};
 use crate::files::Output;
 use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
 use crate::load::{self, Document};
-use crate::{generate, json, merge, overlay, repair, validate};
+use crate::{deps, generate, json, merge, names, overlay, repair, validate};
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
 /// pages being imported in the same pass in place of the stored ones.
@@ -97,7 +97,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     time("load", start);
 
     let start = Instant::now();
-    let mut warnings = repair::documents(&mut documents);
+    let mut warnings = repair::documents(&mut documents)?;
     time("repair", start);
 
     let start = Instant::now();
@@ -118,6 +118,10 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     time("overlay", start);
 
     let start = Instant::now();
+    warnings.extend(names::resolve(&mut merged)?);
+    time("names", start);
+
+    let start = Instant::now();
     let parsed = validate::spec(&merged, &whole)?;
     warnings.sort();
     time("validate", start);
@@ -126,6 +130,8 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     if let Some(krate) = krate {
         let start = Instant::now();
         let client = generate::client(&parsed)?;
+        names::check_generated(&client, &merged)?;
+        deps::check(&client, krate)?;
         outputs = vec![
             Output {
                 path: krate.join(SPEC_FILE),

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::Warning;
+use crate::error::{Error, Result, Warning};
 use crate::json::{self, Pointer};
 use crate::load::Document;
 use crate::walk::{self, Child};
@@ -22,23 +22,30 @@ pub const MEDIA_TYPE_PREFERENCE: &[&str] = &[
 ];
 
 /// Repairs every document in place and returns what was changed, in
-/// document order.
-pub fn documents(documents: &mut [Document]) -> Vec<Warning> {
+/// document order. A quirk that cannot be repaired is an error naming its
+/// file and pointer.
+pub fn documents(documents: &mut [Document]) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
     for doc in documents {
         let mut repair = Repair {
             file: &doc.file,
             warnings: Vec::new(),
+            error: None,
         };
         repair.node(&mut doc.value, &mut Pointer::default(), None);
+        if let Some(error) = repair.error {
+            return Err(error);
+        }
         warnings.append(&mut repair.warnings);
     }
-    warnings
+    Ok(warnings)
 }
 
 struct Repair<'a> {
     file: &'a str,
     warnings: Vec<Warning>,
+    /// The first problem that cannot be repaired.
+    error: Option<Error>,
 }
 
 impl Repair<'_> {
@@ -64,6 +71,7 @@ impl Repair<'_> {
             Value::Object(map) => {
                 self.boolean_required(map, pointer.as_str());
                 self.integer_bounds(map, pointer.as_str());
+                self.null_branches(map, pointer.as_str());
                 if parent_key == Some("requestBody") || parent_key == Some("requestBodies") {
                     self.media_types(map, pointer.as_str());
                 }
@@ -172,6 +180,57 @@ impl Repair<'_> {
         }
     }
 
+    /// OpenAPI 3.1 writes "nullable" as a `{"type": "null"}` branch of a
+    /// `oneOf`/`anyOf`; 3.0 (and progenitor, which panics on the null type)
+    /// has `nullable: true`. The null branches go, and the schema says
+    /// `nullable`: one branch left is inlined (a `$ref` through `allOf`, as
+    /// 3.0 ignores a `$ref`'s siblings), several stay the `oneOf`/`anyOf`.
+    fn null_branches(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        for key in ["oneOf", "anyOf"] {
+            let Some(Value::Array(branches)) = schema.get(key) else {
+                continue;
+            };
+            if !branches.iter().any(is_null_type) {
+                continue;
+            }
+            let at = json::join(pointer, key);
+            let rest: Vec<Value> = branches
+                .iter()
+                .filter(|b| !is_null_type(b))
+                .cloned()
+                .collect();
+            let how = match <[Value; 1]>::try_from(rest) {
+                Err(rest) if rest.is_empty() => {
+                    self.error.get_or_insert(Error::invalid(
+                        self.file,
+                        at,
+                        format!(
+                            "`{key}` has no branch but `{{\"type\": \"null\"}}`: a value that \
+                             is always null has no type to generate; expected another branch"
+                        ),
+                    ));
+                    return;
+                }
+                Err(rest) => {
+                    schema.insert(key.to_string(), Value::Array(rest));
+                    format!("kept the other branches in `{key}`")
+                }
+                Ok([branch]) => {
+                    schema.remove(key);
+                    inline(schema, branch)
+                }
+            };
+            schema.insert("nullable".to_string(), Value::Bool(true));
+            self.warn(
+                &at,
+                format!(
+                    "`{key}` with a `{{\"type\": \"null\"}}` branch is OpenAPI 3.1's nullable; \
+                     rewritten as 3.0 `nullable: true` ({how})"
+                ),
+            );
+        }
+    }
+
     /// progenitor handles one media type per request body: keep the most
     /// preferred (see [`MEDIA_TYPE_PREFERENCE`]), else the first listed.
     fn media_types(&mut self, body: &mut Map<String, Value>, pointer: &str) {
@@ -208,6 +267,37 @@ impl Repair<'_> {
     }
 }
 
+/// `{"type": "null"}` (with or without a description).
+fn is_null_type(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("null")
+}
+
+/// Puts the one non-null `branch` of a `oneOf`/`anyOf` into `schema`; says how.
+fn inline(schema: &mut Map<String, Value>, branch: Value) -> String {
+    let conflicts = |b: &Map<String, Value>| {
+        b.contains_key("$ref")
+            || b.keys()
+                .any(|k| k != "description" && schema.contains_key(k))
+    };
+    match branch {
+        Value::Object(b) if !conflicts(&b) => {
+            for (k, v) in b {
+                schema.entry(k).or_insert(v);
+            }
+            "inlined the other branch".into()
+        }
+        other => {
+            let all_of = schema
+                .entry("allOf")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = all_of {
+                items.push(other);
+            }
+            "the other branch moved to `allOf`".into()
+        }
+    }
+}
+
 /// `application/json; charset=utf-8` -> `application/json`.
 fn media_essence(media_type: &str) -> String {
     media_type
@@ -228,7 +318,7 @@ mod tests {
             file: "doc.json".into(),
             value,
         }];
-        let warnings = documents(&mut docs);
+        let warnings = documents(&mut docs).unwrap_or_else(|e| panic!("{e}"));
         let value = docs.remove(0).value;
         (value, warnings.iter().map(ToString::to_string).collect())
     }
@@ -293,6 +383,54 @@ mod tests {
         assert!(warnings.iter().any(|w| w.contains(
             "/components/schemas/Big/maximum: maximum 9223372036854776000 is outside the range of int64"
         )));
+    }
+
+    #[test]
+    fn a_null_branch_becomes_nullable() {
+        let nul = json!({"type": "null"});
+        let list = json!({"type": "array", "items": {"type": "string"}});
+        let (value, warnings) = run(json!({"components": {"schemas": {"Page": {"properties": {
+            "errors": {"oneOf": [nul.clone(), list]},
+            "owner": {"description": "who", "anyOf": [{"$ref": "#/components/schemas/U"}, nul.clone()]},
+            "either": {"oneOf": [{"type": "string"}, {"type": "integer"}, nul.clone()]},
+            "object": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, nul]},
+        }}}}}));
+        let p = &value["components"]["schemas"]["Page"]["properties"];
+        assert_eq!(
+            p["errors"],
+            json!({"type": "array", "items": {"type": "string"}, "nullable": true})
+        );
+        assert_eq!(
+            p["owner"],
+            json!({"description": "who", "allOf": [{"$ref": "#/components/schemas/U"}], "nullable": true})
+        );
+        assert_eq!(
+            p["either"],
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
+        assert_eq!(
+            p["object"],
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "nullable": true})
+        );
+        assert_eq!(warnings.len(), 4);
+        assert!(warnings[0].starts_with(
+            "doc.json#/components/schemas/Page/properties/errors/oneOf: `oneOf` with a `{\"type\": \"null\"}` branch"
+        ), "{}", warnings[0]);
+    }
+
+    #[test]
+    fn only_a_null_branch_is_an_error() {
+        let mut docs = vec![Document {
+            file: "openapi/doc.json".into(),
+            value: json!({"components": {"schemas": {"N": {"oneOf": [{"type": "null"}]}}}}),
+        }];
+        let err = documents(&mut docs).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "openapi/doc.json#/components/schemas/N/oneOf: `oneOf` has no branch but"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -39,7 +39,12 @@ impl<'a> Diff<'a> {
                     );
                 }
             }
-            if op.get("security") != new_op.get("security") {
+            // What a caller must send: the operation's own requirement, else
+            // the spec's default.
+            let effective = |spec: &'a Value, op: &'a Value| {
+                op.get("security").or_else(|| spec.get("security"))
+            };
+            if effective(self.old, op) != effective(self.new, new_op) {
                 self.push(
                     rules::OPERATION_SECURITY_CHANGED,
                     &at,

@@ -1,0 +1,157 @@
+//! The crates the generated code uses must be dependencies of the crate it
+//! is written into: a schema with a `pattern`, say, makes progenitor's
+//! output call `::regress`, and a crate without it would not compile. This
+//! is checked before anything is written, against the crate's `Cargo.toml`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use syn::visit::Visit;
+
+use crate::error::{Error, Result};
+use crate::files;
+
+/// Crates every Rust program has.
+const BUILT_IN: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
+
+/// The external crates `source` (a Rust file) names: the first segment of
+/// every `::absolute` path and of every `use` tree.
+pub fn used(source: &str) -> Result<BTreeSet<String>> {
+    struct Crates(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Crates {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if path.leading_colon.is_some()
+                && let Some(first) = path.segments.first()
+            {
+                self.0.insert(first.ident.to_string());
+            }
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+            let mut tree = &item.tree;
+            loop {
+                match tree {
+                    syn::UseTree::Path(p) => {
+                        self.0.insert(p.ident.to_string());
+                        break;
+                    }
+                    syn::UseTree::Name(n) => {
+                        self.0.insert(n.ident.to_string());
+                        break;
+                    }
+                    syn::UseTree::Rename(r) => {
+                        self.0.insert(r.ident.to_string());
+                        break;
+                    }
+                    syn::UseTree::Group(g) => match g.items.first() {
+                        Some(first) if g.items.len() == 1 => tree = first,
+                        _ => break,
+                    },
+                    syn::UseTree::Glob(_) => break,
+                }
+            }
+        }
+    }
+    let file = syn::parse_file(source).map_err(|e| Error::Unparsable(e.to_string()))?;
+    // Modules the file defines are not crates.
+    let local: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut crates = Crates(BTreeSet::new());
+    crates.visit_file(&file);
+    Ok(crates
+        .0
+        .into_iter()
+        .filter(|c| !BUILT_IN.contains(&c.as_str()) && !local.contains(c))
+        .collect())
+}
+
+/// The crate names (as Rust spells them) `manifest` depends on, in any
+/// table of dependencies (a renamed package counts under its new name).
+pub fn declared(manifest: &Path) -> Result<BTreeSet<String>> {
+    let text = files::read(manifest)?;
+    let value: toml::Table = toml::from_str(&text).map_err(|e| {
+        Error::invalid(
+            manifest.display().to_string(),
+            "",
+            format!("not a Cargo manifest: {e}"),
+        )
+    })?;
+    let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+    Ok(tables
+        .iter()
+        .filter_map(|t| value.get(*t).and_then(toml::Value::as_table))
+        .flat_map(|deps| deps.keys())
+        .map(|name| name.replace('-', "_"))
+        .collect())
+}
+
+/// Fails, naming each crate, when `source` uses a crate that the crate at
+/// `krate` does not depend on. A folder without a `Cargo.toml` is not a
+/// crate yet, and is not checked.
+pub fn check(source: &str, krate: &Path) -> Result<()> {
+    let manifest = krate.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Ok(());
+    }
+    let declared = declared(&manifest)?;
+    let missing: Vec<String> = used(source)?
+        .into_iter()
+        .filter(|c| !declared.contains(c))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::MissingDependencies {
+        manifest: manifest.display().to_string(),
+        crates: missing.join(", "),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crates_named_by_absolute_paths_and_uses() {
+        let source = "
+            use progenitor_client::{encode_path, RequestBuilderExt};
+            pub mod types {
+                use serde::{Deserialize, Serialize};
+                pub struct A(::std::string::String);
+                fn f() { let _ = ::regress::Regex::new(\"x\"); super::builder::x(); }
+            }
+            pub mod builder { pub fn x() {} }
+        ";
+        let used = used(source).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            used,
+            ["progenitor_client", "regress", "serde"]
+                .map(String::from)
+                .into()
+        );
+    }
+
+    #[test]
+    fn a_missing_dependency_is_named() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"x\"\n[dependencies]\nserde = \"1\"\nprogenitor-client = \"0.15\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let source =
+            "use progenitor_client::X; fn f() { ::regress::Regex::new(\"a\"); ::serde::de(); }";
+        let err = check(source, dir.path())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("uses the crate(s) regress"), "{err}");
+        assert!(check("fn f() { ::serde::de(); }", dir.path()).is_ok());
+    }
+}
