@@ -72,6 +72,7 @@ impl Repair<'_> {
                 self.boolean_required(map, pointer.as_str());
                 self.integer_bounds(map, pointer.as_str());
                 self.null_branches(map, pointer.as_str());
+                self.decimal_format(map, pointer.as_str());
                 if parent_key == Some("requestBody") || parent_key == Some("requestBodies") {
                     self.media_types(map, pointer.as_str());
                 }
@@ -229,6 +230,35 @@ impl Repair<'_> {
                 ),
             );
         }
+    }
+
+    /// drf-spectacular writes a `DecimalField` as a string of `format:
+    /// decimal`, which progenitor generates as a plain `String` with no
+    /// word of the format: the format goes into the description (and so
+    /// into the field's doc comment). The value stays a string: a decimal
+    /// must not pass through a float.
+    fn decimal_format(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        let is_decimal = schema.get("type").and_then(Value::as_str) == Some("string")
+            && schema.get("format").and_then(Value::as_str) == Some("decimal");
+        let noted = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .is_some_and(|d| d.contains("decimal"));
+        if !is_decimal || noted {
+            return;
+        }
+        let note = "A decimal number, as a string (format `decimal`).";
+        let description = match schema.get("description").and_then(Value::as_str) {
+            Some(text) if !text.trim().is_empty() => format!("{}\n\n{note}", text.trim_end()),
+            _ => note.to_string(),
+        };
+        schema.insert("description".into(), Value::String(description));
+        self.warn(
+            &json::join(pointer, "format"),
+            "`format: decimal` has no Rust type in progenitor: kept a string, the format \
+             noted in its description"
+                .into(),
+        );
     }
 
     /// progenitor handles one media type per request body: keep the most

@@ -523,3 +523,54 @@ fn diff_of_two_pages_applies_the_overlay() {
          1 breaking, 0 warning, 3 compatible\n"
     );
 }
+
+#[test]
+fn a_one_of_with_only_a_null_branch_names_file_and_pointer() {
+    let project = Project::new();
+    project.add_variant("zz_null.json", |doc| {
+        rename_path(doc, "/api/s3/null", "s3_null_create");
+        doc["components"]["schemas"]["S3Object"]["properties"]["key"] =
+            json!({"oneOf": [{"type": "null"}]});
+    });
+    let stderr = project.generate_fails();
+    assert!(
+        stderr.contains(
+            "error: openapi/zz_null.json#/components/schemas/S3Object/properties/key/oneOf: \
+             `oneOf` has no branch but `{\"type\": \"null\"}`"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_operation_naming_an_undefined_scheme_names_file_and_pointer() {
+    let project = Project::new();
+    project.add_variant("zz_oauth.json", |doc| {
+        rename_path(doc, "/api/s3/oauth", "s3_oauth_create");
+        doc["security"] = json!([{"oauth2": []}]);
+    });
+    let stderr = project.generate_fails();
+    assert!(
+        stderr.contains(
+            "error: openapi/zz_oauth.json#/paths/~1api~1s3~1oauth/post/security/0: security \
+             requirement names scheme `oauth2`, which `components.securitySchemes` does not define"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn operations_of_one_method_name_are_refused_naming_both() {
+    let project = Project::new();
+    project.add_variant("zz_camel.json", |doc| {
+        rename_path(doc, "/api/s3/camel", "s3SuccessCreate");
+    });
+    let stderr = project.generate_fails();
+    assert!(
+        stderr.contains(
+            "error: operations `s3SuccessCreate` (openapi/zz_camel.json) and `s3_success_create` \
+             (openapi/s3_success_create.json) would both be the method `Client::s3_success_create`"
+        ),
+        "{stderr}"
+    );
+}
