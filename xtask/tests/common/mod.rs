@@ -42,3 +42,88 @@ pub fn fixture_spec() -> Value {
         .unwrap()
         .value
 }
+
+/// Prism's mock server (`@stoplight/prism-cli`, pinned): `$PRISM` if set,
+/// else installed once with npm under `target/prism`.
+pub fn prism() -> PathBuf {
+    const PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
+    if let Some(path) = std::env::var_os("PRISM") {
+        return PathBuf::from(path);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/prism");
+    let bin = root.join("node_modules/.bin/prism");
+    if bin.exists() {
+        return bin;
+    }
+    // Installed beside, then renamed into place: a concurrent install or an
+    // interrupted one never leaves a half-installed folder at `root`.
+    std::fs::create_dir_all(root.parent().unwrap()).unwrap();
+    let staging = tempfile::tempdir_in(root.parent().unwrap()).unwrap();
+    let out = std::process::Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--prefix",
+        ])
+        .arg(staging.path())
+        .arg(PACKAGE)
+        .output()
+        .expect("npm (Node 20) is needed to install Prism");
+    assert!(
+        out.status.success(),
+        "npm install {PACKAGE} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::rename(staging.keep(), &root);
+    assert!(bin.exists(), "no {} after npm install", bin.display());
+    bin
+}
+
+/// A running `prism mock -d` on `spec`, on a free port of 127.0.0.1;
+/// stopped when dropped.
+pub struct Prism {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Prism {
+    pub fn start(spec: &Path) -> Prism {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(prism())
+            .args(["mock", "-d", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .arg(spec)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut prism = Prism {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = prism.child.try_wait() {
+                panic!("prism exited before listening: {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "prism did not listen within 60 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        prism
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
