@@ -17,6 +17,7 @@ pub mod cmd;
 pub mod deps;
 pub mod diff;
 pub mod download;
+pub mod drf;
 pub mod error;
 pub mod files;
 pub mod generate;

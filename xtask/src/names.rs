@@ -32,7 +32,8 @@ pub fn method_name(operation_id: &str) -> String {
 }
 
 /// typify's `sanitize`: other characters become word breaks, then the case
-/// conversion; a leading digit gets an underscore.
+/// conversion; an empty name, or one that cannot start an identifier, gets
+/// an `x` (`X`) in front.
 fn rust_name(name: &str, case: impl Fn(&str) -> String) -> String {
     let words: String = name
         .chars()
@@ -48,8 +49,8 @@ fn rust_name(name: &str, case: impl Fn(&str) -> String) -> String {
     let out = case(&words);
     match out.chars().next() {
         None => case("x"),
-        Some(c) if c.is_ascii_digit() => format!("_{out}"),
-        Some(_) => out,
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("{}{out}", case("x")),
     }
 }
 
@@ -266,6 +267,8 @@ mod tests {
     fn rust_names_as_progenitor_makes_them() {
         assert_eq!(type_name("_ActivityObject"), "ActivityObject");
         assert_eq!(type_name("Paginated-records list"), "PaginatedRecordsList");
+        assert_eq!(type_name("3d"), "X3d");
+        assert_eq!(type_name(""), "X");
         assert_eq!(
             method_name("recordsFieldValuesList"),
             "records_field_values_list"

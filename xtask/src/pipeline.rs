@@ -1,5 +1,5 @@
-//! The stages in order: load -> repair -> merge -> overlay -> names ->
-//! validate -> generate, behind one entry, [`run`]. Nothing here writes: the commands do,
+//! The stages in order: load -> repair -> merge -> overlay -> drf -> names
+//! -> validate -> generate, behind one entry, [`run`]. Nothing here writes: the commands do,
 //! once every stage has succeeded.
 
 use std::collections::BTreeSet;
@@ -13,7 +13,7 @@ use crate::error::{Error, Result, Warning};
 use crate::files::Output;
 use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
 use crate::load::{self, Document};
-use crate::{deps, generate, json, merge, names, overlay, repair, validate};
+use crate::{deps, drf, generate, json, merge, names, overlay, repair, validate};
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
 /// pages being imported in the same pass in place of the stored ones.
@@ -75,6 +75,8 @@ pub struct Run {
     pub value: Value,
     pub parsed: OpenAPI,
     pub warnings: Vec<Warning>,
+    /// The drf-spectacular idioms adapted for generation (see `drf`).
+    pub adapted: Vec<Warning>,
     /// `<crate>/openapi.json` and `<crate>/src/generated.rs`, when a crate
     /// was given; empty otherwise.
     pub outputs: Vec<Output>,
@@ -118,6 +120,10 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     time("overlay", start);
 
     let start = Instant::now();
+    let adapted = drf::adapt(&mut merged)?;
+    time("drf", start);
+
+    let start = Instant::now();
     warnings.extend(names::resolve(&mut merged)?);
     time("names", start);
 
@@ -148,6 +154,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         value: merged.spec,
         parsed,
         warnings,
+        adapted,
         outputs,
     })
 }

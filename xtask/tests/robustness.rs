@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use xtask::load::Document;
-use xtask::{merge, overlay, repair, validate};
+use xtask::{drf, merge, names, overlay, repair, validate};
 
 const KEYS: &[&str] = &[
     "openapi",
@@ -35,6 +35,10 @@ const KEYS: &[&str] = &[
     "200",
     "items",
     "allOf",
+    "oneOf",
+    "readOnly",
+    "writeOnly",
+    "enum",
     "tags",
     "name",
     "x",
@@ -129,6 +133,14 @@ proptest! {
             "overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": actions
         })).unwrap();
         if let Err(e) = overlay::apply(&overlay, "openapi/overlay.yaml", &mut merged.spec) {
+            prop_assert!(!e.to_string().is_empty());
+            return Ok(());
+        }
+        if let Err(e) = drf::adapt(&mut merged) {
+            prop_assert!(!e.to_string().is_empty());
+            return Ok(());
+        }
+        if let Err(e) = names::resolve(&mut merged) {
             prop_assert!(!e.to_string().is_empty());
             return Ok(());
         }

@@ -13,6 +13,7 @@ use crate::pipeline::{self, Input};
 pub fn run(folders: &Folders, check: bool) -> Result<ExitCode> {
     let run = pipeline::run(Input::folder(&folders.openapi), Some(&folders.krate), None)?;
     super::print_warnings(&run.warnings);
+    super::print_adapted(&run.adapted);
     let problems = Manifest::load(&folders.openapi)?.verify(&folders.openapi)?;
     if check {
         let stale = files::stale(&run.outputs)?;

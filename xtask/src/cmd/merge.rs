@@ -12,6 +12,7 @@ use crate::pipeline::{self, Input};
 pub fn run(folders: &Folders, output: Option<&Path>) -> Result<ExitCode> {
     let run = pipeline::run(Input::folder(&folders.openapi), None, None)?;
     super::print_warnings(&run.warnings);
+    super::print_adapted(&run.adapted);
     let text = json::pretty(&run.value);
     match output {
         Some(path) => {

@@ -84,6 +84,7 @@ pub fn one_pass(
 fn regenerate(folders: &Folders, plans: Vec<Plan>) -> Result<Vec<Report>> {
     let done = one_pass(folders, plans, None, |run| {
         print_warnings(&run.warnings);
+        print_adapted(&run.adapted);
         print_api_changes(&folders.krate, &run.value);
     })?;
     print_written(&done.run, &done.written);
@@ -119,6 +120,13 @@ fn print_written(run: &Run, written: &[PathBuf]) {
             "unchanged"
         };
         eprintln!("{verb:>9} {}", output.path.display());
+    }
+}
+
+/// The drf-spectacular idioms the `drf` stage adapted: notes, not problems.
+fn print_adapted(adapted: &[Warning]) {
+    for note in adapted {
+        eprintln!("adapted: {note}");
     }
 }
 

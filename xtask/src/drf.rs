@@ -1,0 +1,536 @@
+//! Adapts drf-spectacular's idioms for generation. Runs on the merged,
+//! overlaid spec (so the overlay's corrections count) before validation;
+//! the stored vendor files are never touched. Each rewrite is a note with
+//! its file and pointer, kept apart from the repair warnings.
+//!
+//! - **Blank and null choices.** `oneOf: [XEnum, BlankEnum, NullEnum]`
+//!   (any of the two last) becomes one type per choice set: `XEnum` itself
+//!   where only null is added (nullable: `Option<XEnum>`), and a component
+//!   `XEnumOrBlank` (X's values plus `""`) where blank is allowed, so that
+//!   blank is a variant of its own that reads and writes `""` exactly.
+//! - **Request/response split**, drf-spectacular's `COMPONENT_SPLIT_REQUEST`:
+//!   a component used in a request body that has `readOnly` or `writeOnly`
+//!   properties (itself or through the components it refers to) gets an
+//!   `XRequest` form without the `readOnly` ones, which request bodies use;
+//!   `X`, the response form, loses its `writeOnly` ones. Components without
+//!   such properties are not duplicated.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result, Warning};
+use crate::json::{self, Pointer};
+use crate::merge::Merged;
+use crate::walk::{self, Child};
+
+const SCHEMAS: &str = "/components/schemas";
+
+/// Adapts `merged` in place; returns the notes, sorted.
+pub fn adapt(merged: &mut Merged) -> Result<Vec<Warning>> {
+    let mut notes = Vec::new();
+    choices(merged, &mut notes)?;
+    split(merged, &mut notes)?;
+    notes.sort();
+    Ok(notes)
+}
+
+fn note(merged: &Merged, notes: &mut Vec<Warning>, pointer: &str, message: String) {
+    notes.push(Warning {
+        file: merged.origin_of(pointer, "the merged spec").to_string(),
+        pointer: pointer.to_string(),
+        message,
+    });
+}
+
+fn component_name(reference: &str) -> Option<String> {
+    let pointer = walk::ref_pointer(reference)?;
+    let name = pointer.strip_prefix("/components/schemas/")?;
+    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
+fn schema_ref(name: &str) -> Value {
+    Value::from(format!("#{}", json::join(SCHEMAS, name)))
+}
+
+fn schemas(spec: &Value) -> Map<String, Value> {
+    json::object(spec.pointer(SCHEMAS))
+}
+
+// ---- blank and null choices -------------------------------------------
+
+/// What a component is, as a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    Blank,
+    Null,
+    Real,
+}
+
+fn choice(schema: &Value) -> Option<Choice> {
+    let values = schema.get("enum")?.as_array()?;
+    match values.as_slice() {
+        [Value::String(s)] if s.is_empty() => Some(Choice::Blank),
+        [Value::Null] => Some(Choice::Null),
+        _ if values.iter().all(Value::is_string) => Some(Choice::Real),
+        _ => None,
+    }
+}
+
+fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
+    let components = schemas(&merged.spec);
+    let kind = |branch: &Value| -> Option<(String, Choice)> {
+        let name = component_name(branch.get("$ref")?.as_str()?)?;
+        Some((name.clone(), choice(components.get(&name)?)?))
+    };
+    // Every `oneOf` of the pattern: exactly one real enum, and blank and/or
+    // null, all by `$ref`.
+    let mut found: Vec<(String, String, bool, bool)> = Vec::new();
+    let mut visit = |pointer: &str, node: &Map<String, Value>| {
+        let Some(Value::Array(branches)) = node.get("oneOf") else {
+            return;
+        };
+        let kinds: Option<Vec<(String, Choice)>> = branches.iter().map(kind).collect();
+        let Some(kinds) = kinds else { return };
+        let real: Vec<&String> = kinds
+            .iter()
+            .filter(|(_, c)| *c == Choice::Real)
+            .map(|(n, _)| n)
+            .collect();
+        let blank = kinds.iter().any(|(_, c)| *c == Choice::Blank);
+        let null = kinds.iter().any(|(_, c)| *c == Choice::Null);
+        if let ([real], true) = (real.as_slice(), blank || null)
+            && kinds.len() == 1 + usize::from(blank) + usize::from(null)
+        {
+            found.push((pointer.to_string(), (*real).clone(), blank, null));
+        }
+    };
+    objects(&merged.spec, &mut Pointer::default(), &mut visit);
+
+    for (pointer, real, blank, null) in found {
+        let target = if blank {
+            or_blank(merged, &real, &pointer)?
+        } else {
+            real.clone()
+        };
+        let Some(Value::Object(node)) = merged.spec.pointer_mut(&pointer) else {
+            continue;
+        };
+        node.remove("oneOf");
+        let mut reference = Map::new();
+        reference.insert("$ref".into(), schema_ref(&target));
+        node.insert("allOf".into(), Value::Array(vec![Value::Object(reference)]));
+        if null {
+            node.insert("nullable".into(), Value::Bool(true));
+        }
+        let with = match (blank, null) {
+            (true, true) => "blank or null",
+            (true, false) => "blank",
+            _ => "null",
+        };
+        note(
+            merged,
+            notes,
+            &pointer,
+            format!(
+                "`{real}` or {with}: now `{target}`{}",
+                if null { ", nullable" } else { "" }
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The component `{real}OrBlank`: `real`'s values and `""`. Made once; an
+/// existing component of that name must be exactly that.
+fn or_blank(merged: &mut Merged, real: &str, at: &str) -> Result<String> {
+    let name = format!("{real}OrBlank");
+    let components = schemas(&merged.spec);
+    let mut schema = components.get(real).cloned().unwrap_or(Value::Null);
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        values.push(Value::from(""));
+    }
+    if let Some(Value::Object(fields)) = Some(&mut schema) {
+        let description = format!("`{real}`, or blank (`\"\"`).");
+        fields.insert("description".into(), Value::from(description));
+    }
+    match components.get(&name) {
+        Some(existing) if *existing == schema => {}
+        Some(_) => {
+            return Err(Error::invalid(
+                merged.origin_of(&json::join(SCHEMAS, &name), "the merged spec"),
+                json::join(SCHEMAS, &name),
+                format!(
+                    "the vendor already defines `{name}` differently from `{real}` plus blank, \
+                     which {at} needs under that name; rename one in the overlay"
+                ),
+            ));
+        }
+        None => insert_schema(merged, &name, schema),
+    }
+    Ok(name)
+}
+
+fn insert_schema(merged: &mut Merged, name: &str, schema: Value) {
+    if let Some(Value::Object(components)) = merged.spec.pointer_mut(SCHEMAS) {
+        components.insert(name.to_string(), schema);
+    }
+}
+
+/// Calls `visit` on every object of `value` that may be a schema, with its
+/// pointer (literal values skipped, names read as names).
+fn objects(
+    value: &Value,
+    pointer: &mut Pointer,
+    visit: &mut impl FnMut(&str, &Map<String, Value>),
+) {
+    match value {
+        Value::Object(map) => {
+            visit(pointer.as_str(), map);
+            for (key, child) in map {
+                let len = pointer.push(key);
+                match walk::child(key, child) {
+                    Child::Literal => {}
+                    Child::Names => {
+                        for (name, entry) in child.as_object().into_iter().flatten() {
+                            let inner = pointer.push(name);
+                            objects(entry, pointer, visit);
+                            pointer.truncate(inner);
+                        }
+                    }
+                    Child::Node => objects(child, pointer, visit),
+                }
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.push_index(i);
+                objects(item, pointer, visit);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---- request/response split -------------------------------------------
+
+/// The components a schema refers to, directly.
+fn referenced(schema: &Value) -> BTreeSet<String> {
+    walk::refs(schema)
+        .into_iter()
+        .filter_map(|(_, r)| component_name(&r))
+        .collect()
+}
+
+/// Whether a component's own properties are read- or write-only; a
+/// property that is both is an error.
+fn own_access(name: &str, schema: &Value, merged: &Merged) -> Result<bool> {
+    let mut any = false;
+    for (property, p) in json::object(schema.get("properties")) {
+        let read = p.get("readOnly").and_then(Value::as_bool) == Some(true);
+        let write = p.get("writeOnly").and_then(Value::as_bool) == Some(true);
+        if read && write {
+            let pointer = json::join(
+                &json::join(&json::join(SCHEMAS, name), "properties"),
+                &property,
+            );
+            return Err(Error::invalid(
+                merged.origin_of(&pointer, "the merged spec"),
+                pointer,
+                "a property both `readOnly` and `writeOnly` can be neither sent nor read; \
+                 expected one of them",
+            ));
+        }
+        any |= read || write;
+    }
+    Ok(any)
+}
+
+fn split(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
+    let components = schemas(&merged.spec);
+    // Which components need a request form: those with read/write-only
+    // properties, and those that refer to one (a fixpoint: cycles end).
+    let mut needs: BTreeSet<String> = BTreeSet::new();
+    for (name, schema) in &components {
+        if own_access(name, schema, merged)? {
+            needs.insert(name.clone());
+        }
+    }
+    let edges: BTreeMap<&String, BTreeSet<String>> =
+        components.iter().map(|(n, s)| (n, referenced(s))).collect();
+    loop {
+        let more: Vec<String> = edges
+            .iter()
+            .filter(|(n, to)| !needs.contains(**n) && to.iter().any(|t| needs.contains(t)))
+            .map(|(n, _)| (*n).clone())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        needs.extend(more);
+    }
+
+    // Request bodies, and the components reachable from them.
+    let mut bodies: Vec<String> = Vec::new();
+    for (path, method, operation, _) in walk::operations(&merged.spec) {
+        let body = json::join(
+            &json::join(&json::join("/paths", path), method),
+            "requestBody",
+        );
+        for (media, _) in json::object(operation.pointer("/requestBody/content")) {
+            bodies.push(json::join(
+                &json::join(&json::join(&body, "content"), &media),
+                "schema",
+            ));
+        }
+    }
+    let mut in_requests: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<String> = bodies
+        .iter()
+        .filter_map(|p| merged.spec.pointer(p))
+        .flat_map(referenced)
+        .collect();
+    while let Some(name) = queue.pop() {
+        if in_requests.insert(name.clone())
+            && let Some(next) = edges.get(&name)
+        {
+            queue.extend(next.iter().cloned());
+        }
+    }
+    let split: BTreeSet<String> = in_requests.intersection(&needs).cloned().collect();
+
+    // The request forms: read-only properties gone, references to split
+    // components pointing at their request forms.
+    for name in &split {
+        let request_name = format!("{name}Request");
+        let mut form = components.get(name).cloned().unwrap_or(Value::Null);
+        drop_properties(&mut form, "readOnly");
+        retarget(&mut form, &split);
+        let at = json::join(SCHEMAS, &request_name);
+        match components.get(&request_name) {
+            Some(existing) if *existing == form => {}
+            Some(_) => {
+                return Err(Error::invalid(
+                    merged.origin_of(&at, "the merged spec"),
+                    at,
+                    format!(
+                        "the vendor already defines `{request_name}`, differently from the \
+                         request form of `{name}` that the split needs under that name; \
+                         rename one in the overlay"
+                    ),
+                ));
+            }
+            None => insert_schema(merged, &request_name, form),
+        }
+        note(
+            merged,
+            notes,
+            &json::join(SCHEMAS, name),
+            format!(
+                "request bodies use `{request_name}`: `{name}` without its read-only properties"
+            ),
+        );
+    }
+    for pointer in &bodies {
+        if let Some(schema) = merged.spec.pointer_mut(pointer) {
+            retarget(schema, &split);
+        }
+    }
+
+    // The response forms: write-only properties gone, from every component
+    // (a request form keeps them).
+    for (name, _) in components {
+        let at = json::join(SCHEMAS, &name);
+        if let Some(schema) = merged.spec.pointer_mut(&at) {
+            let dropped = drop_properties(schema, "writeOnly");
+            if !dropped.is_empty() {
+                let list = dropped.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>();
+                note(
+                    merged,
+                    notes,
+                    &at,
+                    format!(
+                        "responses read `{name}` without its write-only {}",
+                        list.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    json::canonical(&mut merged.spec);
+    Ok(())
+}
+
+/// Removes the properties flagged `flag` (and their names from
+/// `required`); returns their names.
+fn drop_properties(schema: &mut Value, flag: &str) -> Vec<String> {
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+        return Vec::new();
+    };
+    let gone: Vec<String> = properties
+        .iter()
+        .filter(|(_, p)| p.get(flag).and_then(Value::as_bool) == Some(true))
+        .map(|(n, _)| n.clone())
+        .collect();
+    properties.retain(|n, _| !gone.contains(n));
+    if let Some(Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|n| n.as_str().is_none_or(|n| !gone.iter().any(|g| g == n)));
+    }
+    gone
+}
+
+/// Points every `$ref` to a component of `split` at its request form.
+fn retarget(schema: &mut Value, split: &BTreeSet<String>) {
+    for (pointer, reference) in walk::refs(schema) {
+        if let Some(name) = component_name(&reference).filter(|n| split.contains(n))
+            && let Some(slot) = schema.pointer_mut(&pointer)
+        {
+            *slot = schema_ref(&format!("{name}Request"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn merged(spec: Value) -> Merged {
+        Merged {
+            spec,
+            origins: [("/components".to_string(), "openapi/x.json".to_string())].into(),
+        }
+    }
+
+    fn run(spec: Value) -> (Value, Vec<String>) {
+        let mut m = merged(spec);
+        let notes = adapt(&mut m).unwrap_or_else(|e| panic!("{e}"));
+        (m.spec, notes.iter().map(ToString::to_string).collect())
+    }
+
+    fn enums() -> Value {
+        json!({
+            "KindEnum": {"enum": ["static", "dynamic"], "type": "string"},
+            "BlankEnum": {"enum": [""]},
+            "NullEnum": {"enum": [null]},
+        })
+    }
+
+    #[test]
+    fn blank_and_null_choices_become_one_type_per_choice_set() {
+        let mut schemas = enums();
+        let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
+        schemas["Cohort"] = json!({"properties": {
+            "both": {"nullable": true, "oneOf": [r("KindEnum"), r("BlankEnum"), r("NullEnum")]},
+            "null": {"oneOf": [r("KindEnum"), r("NullEnum")]},
+            "blank": {"oneOf": [r("BlankEnum"), r("KindEnum")]},
+            "other": {"oneOf": [r("KindEnum"), {"type": "integer"}]},
+        }});
+        let (spec, notes) = run(json!({"components": {"schemas": schemas}}));
+        let s = &spec["components"]["schemas"];
+        let p = &s["Cohort"]["properties"];
+        assert_eq!(
+            p["both"],
+            json!({"nullable": true, "allOf": [r("KindEnumOrBlank")]})
+        );
+        assert_eq!(
+            p["null"],
+            json!({"nullable": true, "allOf": [r("KindEnum")]})
+        );
+        assert_eq!(p["blank"], json!({"allOf": [r("KindEnumOrBlank")]}));
+        assert_eq!(
+            p["other"]["oneOf"][1],
+            json!({"type": "integer"}),
+            "not the pattern"
+        );
+        assert_eq!(
+            s["KindEnumOrBlank"]["enum"],
+            json!(["static", "dynamic", ""])
+        );
+        assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn request_bodies_use_a_form_without_read_only_properties() {
+        let spec = json!({
+            "paths": {"/m": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Membership"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Membership"}}}}},
+            }}},
+            "components": {"schemas": {
+                "Membership": {"required": ["id", "user", "user_uuid"], "properties": {
+                    "id": {"type": "string", "readOnly": true},
+                    "user": {"$ref": "#/components/schemas/User"},
+                    "user_uuid": {"type": "string", "writeOnly": true},
+                }},
+                "User": {"required": ["id", "email"], "properties": {
+                    "id": {"type": "integer", "readOnly": true},
+                    "email": {"type": "string"},
+                    "best_friend": {"$ref": "#/components/schemas/User"},
+                }},
+                "Plain": {"properties": {"a": {"type": "string"}}},
+            }},
+        });
+        let (spec, notes) = run(spec);
+        let s = &spec["components"]["schemas"];
+        assert_eq!(
+            s["MembershipRequest"],
+            json!({"required": ["user", "user_uuid"], "properties": {
+                "user": {"$ref": "#/components/schemas/UserRequest"},
+                "user_uuid": {"type": "string", "writeOnly": true},
+            }})
+        );
+        assert_eq!(
+            s["UserRequest"]["properties"]["best_friend"]["$ref"],
+            "#/components/schemas/UserRequest",
+            "a cycle through the split ends"
+        );
+        assert_eq!(s["Membership"]["required"], json!(["id", "user"]));
+        assert!(s["Membership"]["properties"].get("user_uuid").is_none());
+        assert!(s.get("PlainRequest").is_none(), "nothing to split");
+        let body = &spec["paths"]["/m"]["post"]["requestBody"]["content"]["application/json"];
+        assert_eq!(
+            body["schema"]["$ref"],
+            "#/components/schemas/MembershipRequest"
+        );
+        let response =
+            &spec["paths"]["/m"]["post"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(
+            response["schema"]["$ref"],
+            "#/components/schemas/Membership"
+        );
+        assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn bad_input_is_an_error_naming_file_and_pointer() {
+        let both = json!({"components": {"schemas": {"A": {"properties": {
+            "x": {"type": "string", "readOnly": true, "writeOnly": true}
+        }}}}});
+        let err = adapt(&mut merged(both))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("openapi/x.json#/components/schemas/A/properties/x: a property both"),
+            "{err}"
+        );
+        let taken = json!({
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}},
+            "components": {"schemas": {
+                "A": {"properties": {"id": {"type": "string", "readOnly": true}, "n": {"type": "string"}}},
+                "ARequest": {"properties": {"other": {"type": "integer"}}},
+            }},
+        });
+        let err = adapt(&mut merged(taken))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("#/components/schemas/ARequest: the vendor already defines `ARequest`"),
+            "{err}"
+        );
+    }
+}
