@@ -27,6 +27,19 @@ pub fn used(source: &str) -> Result<BTreeSet<String>> {
             }
             syn::visit::visit_path(self, path);
         }
+        // `<T>::f` and `<T as Trait>::f`: the path after the type names no crate.
+        fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
+            match &node.qself {
+                Some(qself) => self.qualified(qself, &node.path),
+                None => syn::visit::visit_expr_path(self, node),
+            }
+        }
+        fn visit_type_path(&mut self, node: &'ast syn::TypePath) {
+            match &node.qself {
+                Some(qself) => self.qualified(qself, &node.path),
+                None => syn::visit::visit_type_path(self, node),
+            }
+        }
         fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
             let mut tree = &item.tree;
             loop {
@@ -49,6 +62,23 @@ pub fn used(source: &str) -> Result<BTreeSet<String>> {
                     },
                     syn::UseTree::Glob(_) => break,
                 }
+            }
+        }
+    }
+    impl Crates {
+        fn qualified(&mut self, qself: &syn::QSelf, path: &syn::Path) {
+            self.visit_type(&qself.ty);
+            // The trait of `<T as Trait>` is a path of its own.
+            if qself.position > 0 {
+                let mut segments = path.segments.iter().take(qself.position);
+                if path.leading_colon.is_some()
+                    && let Some(first) = segments.next()
+                {
+                    self.0.insert(first.ident.to_string());
+                }
+            }
+            for segment in &path.segments {
+                self.visit_path_arguments(&segment.arguments);
             }
         }
     }
@@ -125,6 +155,7 @@ mod tests {
                 use serde::{Deserialize, Serialize};
                 pub struct A(::std::string::String);
                 fn f() { let _ = ::regress::Regex::new(\"x\"); super::builder::x(); }
+                fn g() { <i64>::deserialize(d); <T as ::serde::Serialize>::serialize(t); }
             }
             pub mod builder { pub fn x() {} }
         ";

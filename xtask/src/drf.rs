@@ -138,6 +138,31 @@ fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
             ),
         );
     }
+    // The blank and null components, once nothing refers to them, would
+    // only be types of no use.
+    let used: BTreeSet<String> = walk::refs(&merged.spec)
+        .into_iter()
+        .filter_map(|(_, r)| component_name(&r))
+        .collect();
+    let gone: Vec<String> = components
+        .iter()
+        .filter(|(n, s)| {
+            matches!(choice(s), Some(Choice::Blank | Choice::Null)) && !used.contains(*n)
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
+    for name in gone {
+        let pointer = json::join(SCHEMAS, &name);
+        note(
+            merged,
+            notes,
+            &pointer,
+            format!("`{name}` is no longer used: removed"),
+        );
+        if let Some(Value::Object(schemas)) = merged.spec.pointer_mut(SCHEMAS) {
+            schemas.remove(&name);
+        }
+    }
     Ok(())
 }
 
@@ -449,7 +474,8 @@ mod tests {
             s["KindEnumOrBlank"]["enum"],
             json!(["static", "dynamic", ""])
         );
-        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(s.get("NullEnum").is_none() && s.get("BlankEnum").is_none());
+        assert_eq!(notes.len(), 5, "{notes:?}");
     }
 
     #[test]

@@ -127,3 +127,54 @@ impl Drop for Prism {
         let _ = self.child.wait();
     }
 }
+
+/// Makes `dir` a workspace of `members` (the project's workspace manifest,
+/// lock and README, so versions are the project's), with the binary crate
+/// `calls` depending on `dependencies` and running `main`.
+pub fn workspace(dir: &Path, members: &[&str], calls: &str, dependencies: &str, main: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            r#"members = ["kizen-api", "xtask"]"#,
+            &format!("members = [{}]", list.join(", ")),
+        );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::copy(root.join("README.md"), dir.join("README.md")).unwrap();
+    let crate_dir = dir.join(calls);
+    std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+    std::fs::write(
+        crate_dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{calls}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{dependencies}uuid.workspace = true\n\
+             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(crate_dir.join("src/main.rs"), main).unwrap();
+}
+
+/// The target folder the generated workspaces build in: under this
+/// workspace's, kept between runs, shared (the crates' names differ).
+pub fn generated_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/generated-crates")
+}
+
+/// `cargo <args> --offline` in the generated workspace `dir`.
+pub fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args(args)
+        .arg("--offline")
+        .env("CARGO_TARGET_DIR", generated_target())
+        .output()
+        .unwrap()
+}
+
+/// The binary `name` built by [`cargo`].
+pub fn built(name: &str) -> PathBuf {
+    generated_target().join("debug").join(name)
+}
