@@ -9,6 +9,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::paginate;
 use crate::walk::METHODS;
 
 /// Opens `generated.rs`: a reader (or a reviewer of a diff) must know at once
@@ -38,11 +39,22 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// The formatted Rust source of the client for `spec`.
-pub fn client(spec: &OpenAPI) -> Result<String> {
+/// The formatted Rust source of the client for `spec` (`value` is the same
+/// spec as JSON): progenitor's client, and the page streams of `paginate`.
+pub fn client(spec: &OpenAPI, value: &Value) -> Result<String> {
     let tokens = tokens(spec)?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
+    let pages = paginate::items(value, &file);
+    file.items.extend(pages);
     Ok(format!("{BANNER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// progenitor's client alone, formatted: what a build script would make
+/// (the bench's baseline).
+pub fn bare(spec: &OpenAPI) -> Result<String> {
+    let file: syn::File =
+        syn::parse2(tokens(spec)?).map_err(|e| Error::Unparsable(e.to_string()))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 fn tokens(spec: &OpenAPI) -> Result<TokenStream> {

@@ -30,6 +30,7 @@ pub mod merge;
 pub mod names;
 pub mod overlay;
 pub mod page;
+pub mod paginate;
 pub mod pipeline;
 pub mod repair;
 pub mod surface;

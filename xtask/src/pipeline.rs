@@ -135,7 +135,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     let mut outputs = Vec::new();
     if let Some(krate) = krate {
         let start = Instant::now();
-        let client = generate::client(&parsed)?;
+        let client = generate::client(&parsed, &merged.spec)?;
         names::check_generated(&client, &merged)?;
         deps::check(&client, krate)?;
         outputs = vec![

@@ -46,6 +46,7 @@ publish = false
 
 [dependencies]
 chrono.workspace = true
+futures-util.workspace = true
 progenitor-client.workspace = true
 regress.workspace = true
 reqwest = { workspace = true, features = ["json", "query", "form"] }

@@ -132,6 +132,24 @@ async fn main() {
     let credentials = Credentials::new("business", "user", "key").unwrap();
     let client = Client::with_credentials(&base, credentials).unwrap();
     let id = uuid::Uuid::parse_str(ID).unwrap();
+    if let Some(field) = std::env::args().nth(2) {
+        // Stream every value of `field`, two a page.
+        use futures_util::StreamExt;
+        let field = uuid::Uuid::parse_str(&field).unwrap();
+        let mut values = Vec::new();
+        let mut stream = client.records_field_values_list_stream(|b| b.field_id(field).page_size(2));
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(v) => values.push(v.value),
+                Err(e) => {
+                    println!("{} then error: {e}", values.join(","));
+                    return;
+                }
+            }
+        }
+        println!("{}", values.join(","));
+        return;
+    }
     let (mut passed, mut failed) = (0, 0);
     let mut check = |operation: &str, outcome: Result<(), String>| match outcome {
         Ok(()) => passed += 1,
@@ -182,7 +200,7 @@ fn generated_workspace(dir: &Path) -> Run {
     std::fs::write(
         calls.join("Cargo.toml"),
         "[package]\nname = \"calls\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
-         [dependencies]\nkizen-api = { path = \"../kizen-api\" }\nuuid.workspace = true\n\
+         [dependencies]\nkizen-api = { path = \"../kizen-api\" }\nuuid.workspace = true\nfutures-util.workspace = true\n\
          tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
     )
     .unwrap();
@@ -230,7 +248,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     );
     let prism = common::Prism::start(&spec);
     let calls = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/next-pages/debug/calls");
-    let out = Command::new(calls).arg(&prism.base).output().unwrap();
+    let out = Command::new(&calls).arg(&prism.base).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -256,6 +274,92 @@ fn the_generated_crate_compiles_and_works_against_prism() {
         report["validation"][0]["location"],
         serde_json::json!(["path", "field_id"])
     );
+    drop(prism);
+
+    // Page-number pagination, streamed from a server that keeps state.
+    let (base, seen) = pages_server();
+    let run = |field: &str| {
+        let out = Command::new(&calls).args([&base, field]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(run(FIELD), "v1,v2,v3,v4,v5");
+    let requests = seen.lock().unwrap().clone();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    for (url, credentials) in &requests {
+        assert!(url.contains("page_size=2"), "the page size was lost: {url}");
+        assert!(
+            credentials,
+            "a page was requested without the credentials: {url}"
+        );
+    }
+    // A `next` link back to a page already read ends in an error, not a loop.
+    let looped = run(LOOPING);
+    assert!(
+        looped.starts_with("v1,v2,v3,v4 then error: ")
+            && looped.contains("names a page already read"),
+        "{looped}"
+    );
+}
+
+const FIELD: &str = "11111111-1111-1111-1111-111111111111";
+const LOOPING: &str = "22222222-2222-2222-2222-222222222222";
+
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>;
+
+/// A real HTTP server on 127.0.0.1 serving `records_field_values_list` in
+/// pages of two by page number, as DRF does (`next` an absolute URL on the
+/// host DRF believes it is, here another one). For `LOOPING`, page 2 links
+/// back to itself. Records each request's URL and whether it had the
+/// credentials.
+fn pages_server() -> (String, Seen) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let seen: Seen = Default::default();
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request.url().to_string();
+            let credentials = ["X-API-KEY", "X-USER-ID", "X-BUSINESS-ID"]
+                .iter()
+                .all(|h| request.headers().iter().any(|x| x.field.equiv(h)));
+            log.lock().unwrap().push((url.clone(), credentials));
+            let page: usize = url
+                .split(['?', '&'])
+                .find_map(|p| p.strip_prefix("page="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let field = if url.contains(LOOPING) {
+                LOOPING
+            } else {
+                FIELD
+            };
+            let values: Vec<Value> = (1..=5)
+                .skip((page - 1) * 2)
+                .take(2)
+                .map(|i| serde_json::json!({"id": FIELD, "value": format!("v{i}")}))
+                .collect();
+            let next_page = if field == LOOPING && page == 2 {
+                Some(2)
+            } else {
+                (page < 3).then_some(page + 1)
+            };
+            let next = next_page.map(|n| {
+                format!("http://testserver/api/records/fields/{field}/values?page={n}&page_size=2")
+            });
+            let body = serde_json::json!({
+                "count": 5, "next": next, "previous": null, "results": values, "errors": null
+            });
+            let header = tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
+            let response = tiny_http::Response::from_string(body.to_string()).with_header(header);
+            let _ = request.respond(response);
+        }
+    });
+    (base, seen)
 }
 
 /// A crate without a dependency the generated code needs (`regress`, for

@@ -105,7 +105,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
                         serde_json::from_value(value)
                             .map_err(|e| Error::invalid(name, "", format!("not OpenAPI: {e}")))
                     })?;
-                    let client = timings.time("generate", || generate::client(&spec))?;
+                    let client = timings.time("generate", || generate::bare(&spec))?;
                     let out = work.path().join(format!("bare-{round}.rs"));
                     timings
                         .time("write", || std::fs::write(&out, &client))
