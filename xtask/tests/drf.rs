@@ -163,11 +163,13 @@ fn literal(schema: &Value) -> Option<String> {
 
 /// A program that calls every GET operation of `spec` 15 times with its
 /// required parameters, and says how many calls parsed.
-fn calls_program(spec: &Value) -> (String, usize) {
+fn calls_program(spec: &Value) -> (String, usize, usize) {
     let mut calls = String::new();
-    let mut count = 0;
+    let (mut reads, mut writes) = (0, 0);
     for (_, method, op, item) in walk::operations(spec) {
-        if method != "get" {
+        let body = op.pointer("/requestBody/content/application~1json/schema");
+        let write = matches!(method, "post" | "put" | "patch") && body.is_some();
+        if method != "get" && !write {
             continue;
         }
         let id = op["operationId"].as_str().unwrap();
@@ -186,12 +188,37 @@ fn calls_program(spec: &Value) -> (String, usize) {
             let value = literal(&p["schema"]).unwrap_or_else(|| panic!("{id}: no literal for {p}"));
             let _ = write!(call, ".{name}({value})");
         }
-        let _ = writeln!(
-            calls,
-            "        check({id:?}, {call}.send().await.map(|_| ()).map_err(|e| e.to_string()));"
-        );
-        count += 1;
+        if let Some(body) = body.filter(|_| write) {
+            // Only the writable fields the request form requires.
+            let name = body["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .unwrap();
+            let example = example(spec, body, 0);
+            let _ = write!(
+                call,
+                ".body(serde_json::from_str::<posthog_client::types::{}>(r##\"{example}\"##).unwrap())",
+                xtask::names::type_name(name)
+            );
+            writes += 1;
+        } else {
+            reads += 1;
+        }
+        let _ = if write {
+            writeln!(
+                calls,
+                "        accepted({id:?}, match {call}.send().await {{ Ok(_) => Ok(true), \
+                 Err(progenitor_client::Error::InvalidResponsePayload(..)) => Ok(false), \
+                 Err(e) => Err(e.to_string()) }});"
+            )
+        } else {
+            writeln!(
+                calls,
+                "        check({id:?}, {call}.send().await.map(|_| ()).map_err(|e| e.to_string()));"
+            )
+        };
     }
+    let count = reads + writes;
     let program = format!(
         r#"use posthog_client::{{Client, Credentials}};
 
@@ -199,40 +226,113 @@ fn calls_program(spec: &Value) -> (String, usize) {
 async fn main() {{
     let base = std::env::args().nth(1).expect("base URL");
     let client = Client::new_with_client(&base, reqwest::Client::new(), Credentials("phx_key".into()));
-    let (mut passed, mut failed) = (0, 0);
-    let mut check = |operation: &str, outcome: Result<(), String>| match outcome {{
-        Ok(()) => passed += 1,
+    let (passed, failed) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    let unparsed_log = std::cell::RefCell::new(std::collections::BTreeMap::<String, usize>::new());
+    let mut unparsed = std::collections::BTreeMap::<String, usize>::new();
+    // A read must parse.
+    let check = |operation: &str, outcome: Result<(), String>| match outcome {{
+        Ok(()) => passed.set(passed.get() + 1),
         Err(e) => {{
-            failed += 1;
+            failed.set(failed.get() + 1);
             eprintln!("{{operation}}: {{e}}");
         }}
     }};
+    // A write must be accepted (a 2xx); whether Prism's made-up response
+    // parses is counted apart.
+    let accepted = |operation: &str, outcome: Result<bool, String>| match outcome {{
+        Ok(parsed) => {{
+            passed.set(passed.get() + 1);
+            if !parsed {{
+                *unparsed_log.borrow_mut().entry(operation.to_string()).or_default() += 1;
+            }}
+        }}
+        Err(e) => check(operation, Err(e)),
+    }};
     for _ in 0..15 {{
 {calls}    }}
-    println!("{{passed}} passed, {{failed}} failed");
-    std::process::exit(if failed == 0 {{ 0 }} else {{ 1 }});
+    println!("{{}} passed, {{}} failed", passed.get(), failed.get());
+    unparsed.extend(unparsed_log.into_inner());
+    for (operation, n) in unparsed {{
+        println!("accepted but unparsed: {{operation}} {{n}}");
+    }}
+    std::process::exit(if failed.get() == 0 {{ 0 }} else {{ 1 }});
 }}
 "#
     );
-    (program, count)
+    (program, reads, writes)
 }
 
-/// The generated client compiles, and every GET operation of the sample
-/// returns, from Prism's mock server in dynamic mode (with request
-/// validation), a response that parses: 15 calls each.
+/// The smallest valid value of `schema`: required properties only.
+fn example(spec: &Value, schema: &Value, depth: usize) -> Value {
+    use serde_json::json;
+    let schema = walk::resolve(spec, schema);
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values
+            .iter()
+            .find(|v| !v.is_null() && *v != "")
+            .cloned()
+            .unwrap_or(Value::Null);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(first) = schema.get(key).and_then(|b| b.get(0)) {
+            return example(spec, first, depth + 1);
+        }
+    }
+    let format = schema.get("format").and_then(Value::as_str);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
+        Some("number") => json!(1.5),
+        Some("boolean") => json!(true),
+        Some("array") => json!([]),
+        Some("string") => match format {
+            Some("uuid") => json!("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+            Some("date-time") => json!("2026-01-01T00:00:00Z"),
+            Some("date") => json!("2026-01-01"),
+            Some("email") => json!("a@example.com"),
+            Some("uri") => json!("https://example.com/"),
+            _ => {
+                let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
+                json!("x".repeat(min.max(1) as usize))
+            }
+        },
+        _ if schema.get("properties").is_some() || schema.get("type").is_some() => {
+            let mut object = serde_json::Map::new();
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap();
+                let property = &schema["properties"][name];
+                object.insert(name.to_string(), example(spec, property, depth + 1));
+            }
+            Value::Object(object)
+        }
+        _ => json!({}),
+    }
+}
+
+/// The generated client compiles, and against Prism's mock server in
+/// dynamic mode (with request validation), 15 calls each: every GET
+/// operation returns a response that parses, and every create, update and
+/// partial update, sent with only the writable fields its request form
+/// requires, is accepted (Prism answers a request that breaks the spec with
+/// a 4xx) and its response parses.
 #[test]
 fn the_client_compiles_and_reads_every_get_from_prism() {
     let dir = tempfile::tempdir().unwrap();
     let (openapi, krate) = project(dir.path());
     let run = generate(&openapi, &krate);
     xtask::files::write(&run.outputs).unwrap();
-    let (program, count) = calls_program(&run.value);
-    assert!(count >= 14, "only {count} GET operations");
+    let (program, reads, writes) = calls_program(&run.value);
+    assert!(reads >= 14, "only {reads} GET operations");
+    assert!(writes >= 8, "only {writes} create/update operations");
+    let count = reads + writes;
     common::workspace(
         dir.path(),
         &["posthog-client", "posthog-calls"],
         "posthog-calls",
-        "posthog-client = { path = \"../posthog-client\" }\nreqwest.workspace = true\n",
+        "posthog-client = { path = \"../posthog-client\" }\nreqwest.workspace = true\n\
+         serde_json.workspace = true\nprogenitor-client.workspace = true\n",
         &program,
     );
     let out = common::cargo(dir.path(), &["build", "--quiet", "-p", "posthog-calls"]);
@@ -252,5 +352,19 @@ fn the_client_compiles_and_reads_every_get_from_prism() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(stdout.trim(), format!("{} passed, 0 failed", count * 15));
+    eprintln!("{stdout}");
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("{} passed, 0 failed", count * 15).as_str())
+    );
+    // Responses Prism makes up for the recursive, discriminated
+    // `CohortFilterGroup` do not all parse (see the README); every other
+    // response does.
+    for line in lines {
+        assert!(
+            line.starts_with("accepted but unparsed: cohorts_partial_update "),
+            "{line}"
+        );
+    }
 }
