@@ -218,7 +218,6 @@ fn calls_program(spec: &Value) -> (String, usize, usize) {
             )
         };
     }
-    let count = reads + writes;
     let program = format!(
         r#"use posthog_client::{{Client, Credentials}};
 
