@@ -20,9 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, Warning};
-use crate::json::{self, Pointer};
+use crate::json;
 use crate::merge::Merged;
-use crate::walk::{self, Child};
+use crate::walk;
 
 const SCHEMAS: &str = "/components/schemas";
 
@@ -105,7 +105,7 @@ fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
             found.push((pointer.to_string(), (*real).clone(), blank, null));
         }
     };
-    objects(&merged.spec, &mut Pointer::default(), &mut visit);
+    walk::objects(&merged.spec, &mut visit);
 
     for (pointer, real, blank, null) in found {
         let target = if blank {
@@ -199,43 +199,6 @@ fn or_blank(merged: &mut Merged, real: &str, at: &str) -> Result<String> {
 fn insert_schema(merged: &mut Merged, name: &str, schema: Value) {
     if let Some(Value::Object(components)) = merged.spec.pointer_mut(SCHEMAS) {
         components.insert(name.to_string(), schema);
-    }
-}
-
-/// Calls `visit` on every object of `value` that may be a schema, with its
-/// pointer (literal values skipped, names read as names).
-fn objects(
-    value: &Value,
-    pointer: &mut Pointer,
-    visit: &mut impl FnMut(&str, &Map<String, Value>),
-) {
-    match value {
-        Value::Object(map) => {
-            visit(pointer.as_str(), map);
-            for (key, child) in map {
-                let len = pointer.push(key);
-                match walk::child(key, child) {
-                    Child::Literal => {}
-                    Child::Names => {
-                        for (name, entry) in child.as_object().into_iter().flatten() {
-                            let inner = pointer.push(name);
-                            objects(entry, pointer, visit);
-                            pointer.truncate(inner);
-                        }
-                    }
-                    Child::Node => objects(child, pointer, visit),
-                }
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = pointer.push_index(i);
-                objects(item, pointer, visit);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
     }
 }
 

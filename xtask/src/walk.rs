@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::json::Pointer;
 
@@ -73,29 +73,31 @@ pub fn child(key: &str, value: &Value) -> Child {
     }
 }
 
-/// Every `$ref` string of `value` with its JSON pointer, in document order.
-pub fn refs(value: &Value) -> Vec<(String, String)> {
-    fn walk(value: &Value, pointer: &mut Pointer, out: &mut Vec<(String, String)>) {
+/// Calls `visit` on every object of `value` that may be an OpenAPI object
+/// or a schema, with its JSON pointer, in document order: literal values
+/// are skipped and names read as names (see [`child`]). The one immutable
+/// walk; `repair` walks the same way, mutably.
+pub fn objects(value: &Value, visit: &mut impl FnMut(&str, &Map<String, Value>)) {
+    fn walk(
+        value: &Value,
+        pointer: &mut Pointer,
+        visit: &mut impl FnMut(&str, &Map<String, Value>),
+    ) {
         match value {
             Value::Object(map) => {
+                visit(pointer.as_str(), map);
                 for (key, child_value) in map {
-                    if let ("$ref", Value::String(r)) = (key.as_str(), child_value) {
-                        let len = pointer.push(key);
-                        out.push((pointer.as_str().to_string(), r.clone()));
-                        pointer.truncate(len);
-                        continue;
-                    }
                     let len = pointer.push(key);
                     match child(key, child_value) {
                         Child::Literal => {}
                         Child::Names => {
                             for (name, entry) in child_value.as_object().into_iter().flatten() {
                                 let inner = pointer.push(name);
-                                walk(entry, pointer, out);
+                                walk(entry, pointer, visit);
                                 pointer.truncate(inner);
                             }
                         }
-                        Child::Node => walk(child_value, pointer, out),
+                        Child::Node => walk(child_value, pointer, visit),
                     }
                     pointer.truncate(len);
                 }
@@ -103,15 +105,24 @@ pub fn refs(value: &Value) -> Vec<(String, String)> {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let len = pointer.push_index(i);
-                    walk(item, pointer, out);
+                    walk(item, pointer, visit);
                     pointer.truncate(len);
                 }
             }
             _ => {}
         }
     }
+    walk(value, &mut Pointer::default(), visit);
+}
+
+/// Every `$ref` string of `value` with its JSON pointer, in document order.
+pub fn refs(value: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    walk(value, &mut Pointer::default(), &mut out);
+    objects(value, &mut |pointer, map| {
+        if let Some(Value::String(r)) = map.get("$ref") {
+            out.push((format!("{pointer}/$ref"), r.clone()));
+        }
+    });
     out
 }
 
