@@ -14,9 +14,9 @@ use crate::files;
 /// Crates every Rust program has.
 const BUILT_IN: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
 
-/// The external crates `source` (a Rust file) names: the first segment of
-/// every `::absolute` path and of every `use` tree.
-pub fn used(source: &str) -> Result<BTreeSet<String>> {
+/// The external crates `file` names: the first segment of every
+/// `::absolute` path and of every `use` tree.
+pub fn used(file: &syn::File) -> BTreeSet<String> {
     struct Crates(BTreeSet<String>);
     impl<'ast> Visit<'ast> for Crates {
         fn visit_path(&mut self, path: &'ast syn::Path) {
@@ -82,7 +82,6 @@ pub fn used(source: &str) -> Result<BTreeSet<String>> {
             }
         }
     }
-    let file = syn::parse_file(source).map_err(|e| Error::Unparsable(e.to_string()))?;
     // Modules the file defines are not crates.
     let local: BTreeSet<String> = file
         .items
@@ -93,12 +92,12 @@ pub fn used(source: &str) -> Result<BTreeSet<String>> {
         })
         .collect();
     let mut crates = Crates(BTreeSet::new());
-    crates.visit_file(&file);
-    Ok(crates
+    crates.visit_file(file);
+    crates
         .0
         .into_iter()
         .filter(|c| !BUILT_IN.contains(&c.as_str()) && !local.contains(c))
-        .collect())
+        .collect()
 }
 
 /// The crate names (as Rust spells them) `manifest` depends on, in any
@@ -121,16 +120,16 @@ pub fn declared(manifest: &Path) -> Result<BTreeSet<String>> {
         .collect())
 }
 
-/// Fails, naming each crate, when `source` uses a crate that the crate at
+/// Fails, naming each crate, when `file` uses a crate that the crate at
 /// `krate` does not depend on. A folder without a `Cargo.toml` is not a
 /// crate yet, and is not checked.
-pub fn check(source: &str, krate: &Path) -> Result<()> {
+pub fn check(file: &syn::File, krate: &Path) -> Result<()> {
     let manifest = krate.join("Cargo.toml");
     if !manifest.is_file() {
         return Ok(());
     }
     let declared = declared(&manifest)?;
-    let missing: Vec<String> = used(source)?
+    let missing: Vec<String> = used(file)
         .into_iter()
         .filter(|c| !declared.contains(c))
         .collect();
@@ -147,6 +146,10 @@ pub fn check(source: &str, krate: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn parse(source: &str) -> syn::File {
+        syn::parse_file(source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn crates_named_by_absolute_paths_and_uses() {
         let source = "
@@ -159,7 +162,7 @@ mod tests {
             }
             pub mod builder { pub fn x() {} }
         ";
-        let used = used(source).unwrap_or_else(|e| panic!("{e}"));
+        let used = used(&parse(source));
         assert_eq!(
             used,
             ["progenitor_client", "regress", "serde"]
@@ -178,11 +181,11 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         let source =
             "use progenitor_client::X; fn f() { ::regress::Regex::new(\"a\"); ::serde::de(); }";
-        let err = check(source, dir.path())
+        let err = check(&parse(source), dir.path())
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(err.contains("uses the crate(s) regress"), "{err}");
-        assert!(check("fn f() { ::serde::de(); }", dir.path()).is_ok());
+        assert!(check(&parse("fn f() { ::serde::de(); }"), dir.path()).is_ok());
     }
 }

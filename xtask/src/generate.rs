@@ -39,14 +39,21 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// The formatted Rust source of the client for `spec` (`value` is the same
-/// spec as JSON): progenitor's client, and the page streams of `paginate`.
-pub fn client(spec: &OpenAPI, value: &Value) -> Result<String> {
+/// The client for `spec` (`value` is the same spec as JSON): progenitor's
+/// client and the page streams of `paginate`, as a syntax tree (for the
+/// checks that read it, without parsing the text again) and formatted.
+pub struct Client {
+    pub file: syn::File,
+    pub source: String,
+}
+
+pub fn client(spec: &OpenAPI, value: &Value) -> Result<Client> {
     let tokens = tokens(spec)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
     let pages = paginate::items(value, &file);
     file.items.extend(pages);
-    Ok(format!("{BANNER}\n{}", prettyplease::unparse(&file)))
+    let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
+    Ok(Client { file, source })
 }
 
 /// progenitor's client alone, formatted: what a build script would make

@@ -178,8 +178,7 @@ fn rename(merged: &mut Merged, old: &str, new: &str) -> Result<()> {
 /// Items of one name in one module of the generated `source`: an error
 /// naming each (and the schemas that Rust name comes from), before the
 /// code is written.
-pub fn check_generated(source: &str, merged: &Merged) -> Result<()> {
-    let file = syn::parse_file(source).map_err(|e| Error::Unparsable(e.to_string()))?;
+pub fn check_generated(file: &syn::File, merged: &Merged) -> Result<()> {
     let mut duplicates = Vec::new();
     let mut modules = vec![("crate".to_string(), &file.items)];
     while let Some((module, items)) = modules.pop() {
@@ -327,13 +326,15 @@ mod tests {
     #[test]
     fn duplicate_generated_items_are_an_error() {
         let m = merged(json!({}));
-        let source = "pub mod types { pub struct A; pub struct A; } impl X { fn f() {} fn f() {} }";
-        let err = check_generated(source, &m)
+        let parse = |s: &str| syn::parse_file(s).unwrap_or_else(|e| panic!("{e}"));
+        let source =
+            parse("pub mod types { pub struct A; pub struct A; } impl X { fn f() {} fn f() {} }");
+        let err = check_generated(&source, &m)
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(err.contains("`crate::types::A`"), "{err}");
         assert!(err.contains("method `f` in crate"), "{err}");
-        assert!(check_generated("pub mod types { pub struct A; }", &m).is_ok());
+        assert!(check_generated(&parse("pub mod types { pub struct A; }"), &m).is_ok());
     }
 }

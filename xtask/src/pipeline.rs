@@ -136,8 +136,9 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     if let Some(krate) = krate {
         let start = Instant::now();
         let client = generate::client(&parsed, &merged.spec)?;
-        names::check_generated(&client, &merged)?;
-        deps::check(&client, krate)?;
+        names::check_generated(&client.file, &merged)?;
+        deps::check(&client.file, krate)?;
+        let client = client.source;
         outputs = vec![
             Output {
                 path: krate.join(SPEC_FILE),
