@@ -43,98 +43,129 @@ actions:
 pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let rounds = rounds.max(1);
-    let mut stages: Vec<Timings> = Vec::new();
-    let mut bare_stages: Vec<Timings> = Vec::new();
-    // Per kind of run: (time, ratio to the same round's bare run) per round.
-    let mut runs: [Vec<(Duration, f64)>; 4] = Default::default();
-    let mut counts = (0, 0);
+    let mut all = Measured::default();
     for round in 0..rounds {
-        let folders = |name: &str| -> Result<Folders> {
-            let openapi = work.path().join(format!("{name}-{round}/openapi"));
-            std::fs::create_dir_all(&openapi).map_err(|e| Error::io(&openapi, e))?;
-            std::fs::write(openapi.join("overlay.yaml"), OVERLAY)
-                .map_err(|e| Error::io(&openapi, e))?;
-            let krate = work.path().join(format!("{name}-{round}/crate"));
-            Ok(Folders { openapi, krate })
-        };
+        let folders = |name: &str| fresh(work.path(), &format!("{name}-{round}"));
         let mut times = [Duration::ZERO; 4];
         for turn in 0..3 {
             match (turn + round) % 3 {
                 0 => {
-                    let here = folders("one-pass")?;
-                    let mut timings = Timings::default();
-                    let start = Instant::now();
-                    let plan = import::plan_file(page, &here.openapi)?;
-                    timings.0.push(("import", start.elapsed()));
-                    let done = super::one_pass(&here, vec![plan], Some(&mut timings), |_| {})?;
-                    times[0] = start.elapsed();
-                    // What is left is staging and committing the files.
-                    let stages_took = timings.0.iter().map(|(_, d)| *d).sum::<Duration>();
-                    timings
-                        .0
-                        .push(("write", times[0].saturating_sub(stages_took)));
-                    stages.push(timings);
-                    counts.0 = done.reports[0].added.len();
-
-                    let start = Instant::now();
-                    let plan = import::plan_file(page, &here.openapi)?;
-                    let again = super::one_pass(&here, vec![plan], None, |_| {})?;
-                    times[1] = start.elapsed();
-                    if !again.written.is_empty() {
-                        return Err(Error::invalid(
-                            here.openapi.display().to_string(),
-                            "",
-                            format!("importing the same page again wrote {:?}", again.written),
-                        ));
-                    }
+                    let (first, again, timings, documents) = one_pass(page, &folders("one-pass")?)?;
+                    (times[0], times[1]) = (first, again);
+                    all.stages.push(timings);
+                    all.documents = documents;
                 }
-                1 => {
-                    let here = folders("two-commands")?;
-                    let start = Instant::now();
-                    import::plan_file(page, &here.openapi)?.apply()?;
-                    let run = pipeline::run(Input::folder(&here.openapi), Some(&here.krate), None)?;
-                    files::write(&run.outputs)?;
-                    times[2] = start.elapsed();
-                }
+                1 => times[2] = two_commands(page, &folders("two-commands")?)?,
                 _ => {
-                    let mut timings = Timings::default();
-                    let start = Instant::now();
-                    let spec: openapiv3::OpenAPI = timings.time("parse", || {
-                        let name = original.display().to_string();
-                        let value = json::parse(&name, &files::read(original)?, 0)?;
-                        serde_json::from_value(value)
-                            .map_err(|e| Error::invalid(name, "", format!("not OpenAPI: {e}")))
-                    })?;
-                    let client = timings.time("generate", || generate::bare(&spec))?;
                     let out = work.path().join(format!("bare-{round}.rs"));
-                    timings
-                        .time("write", || std::fs::write(&out, &client))
-                        .map_err(|e| Error::io(&out, e))?;
-                    times[3] = start.elapsed();
-                    bare_stages.push(timings);
-                    counts.1 = client.lines().count();
+                    let (time, timings, lines) = bare(original, &out)?;
+                    times[3] = time;
+                    all.bare_stages.push(timings);
+                    all.lines = lines;
                 }
             }
         }
         for (kind, time) in times.iter().enumerate() {
-            runs[kind].push((*time, time.as_secs_f64() / times[3].as_secs_f64()));
+            all.runs[kind].push((*time, time.as_secs_f64() / times[3].as_secs_f64()));
         }
     }
+    Ok(report(&all, rounds))
+}
 
-    let median = |mut v: Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let median_ratio = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
+/// What the rounds measured.
+#[derive(Default)]
+struct Measured {
+    /// The one pass's stages, per round.
+    stages: Vec<Timings>,
+    bare_stages: Vec<Timings>,
+    /// Per kind of run: (time, ratio to the same round's bare run) per round.
+    runs: [Vec<(Duration, f64)>; 4],
+    documents: usize,
+    lines: usize,
+}
+
+/// Empty `openapi/` (with the bench overlay) and crate folders under `work`.
+fn fresh(work: &Path, name: &str) -> Result<Folders> {
+    let openapi = work.join(name).join("openapi");
+    std::fs::create_dir_all(&openapi).map_err(|e| Error::io(&openapi, e))?;
+    std::fs::write(openapi.join("overlay.yaml"), OVERLAY).map_err(|e| Error::io(&openapi, e))?;
+    let krate = work.join(name).join("crate");
+    Ok(Folders { openapi, krate })
+}
+
+/// `import --generate` into fresh folders, then again with the page
+/// unchanged (which must write nothing): both times, the first's stages,
+/// and the number of documents.
+fn one_pass(page: &Path, here: &Folders) -> Result<(Duration, Duration, Timings, usize)> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
+    let plan = import::plan_file(page, &here.openapi)?;
+    timings.0.push(("import", start.elapsed()));
+    let done = super::one_pass(here, vec![plan], Some(&mut timings), |_| {})?;
+    let first = start.elapsed();
+    // What is left is staging and committing the files.
+    let stages_took = timings.0.iter().map(|(_, d)| *d).sum::<Duration>();
+    timings.0.push(("write", first.saturating_sub(stages_took)));
+
+    let start = Instant::now();
+    let plan = import::plan_file(page, &here.openapi)?;
+    let again = super::one_pass(here, vec![plan], None, |_| {})?;
+    let second = start.elapsed();
+    if !again.written.is_empty() {
+        return Err(Error::invalid(
+            here.openapi.display().to_string(),
+            "",
+            format!("importing the same page again wrote {:?}", again.written),
+        ));
+    }
+    Ok((first, second, timings, done.reports[0].added.len()))
+}
+
+/// `cargo xtask import PAGE`, then `cargo xtask generate`.
+fn two_commands(page: &Path, here: &Folders) -> Result<Duration> {
+    let start = Instant::now();
+    import::plan_file(page, &here.openapi)?.apply()?;
+    let run = pipeline::run(Input::folder(&here.openapi), Some(&here.krate), None)?;
+    files::write(&run.outputs)?;
+    Ok(start.elapsed())
+}
+
+/// Bare progenitor on the original spec, written to `out`: the time, the
+/// stages, and the lines of Rust.
+fn bare(original: &Path, out: &Path) -> Result<(Duration, Timings, usize)> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
+    let spec: openapiv3::OpenAPI = timings.time("parse", || {
+        let name = original.display().to_string();
+        let value = json::parse(&name, &files::read(original)?, 0)?;
+        serde_json::from_value(value)
+            .map_err(|e| Error::invalid(name, "", format!("not OpenAPI: {e}")))
+    })?;
+    let client = timings.time("generate", || generate::bare(&spec))?;
+    timings
+        .time("write", || std::fs::write(out, &client))
+        .map_err(|e| Error::io(out, e))?;
+    Ok((start.elapsed(), timings, client.lines().count()))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn median_ratio(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The figures, as `cargo xtask bench` prints them.
+fn report(all: &Measured, rounds: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} documents -> {} lines of Rust; median of {rounds} rounds{}",
-        counts.0,
-        counts.1,
+        all.documents,
+        all.lines,
         if cfg!(debug_assertions) {
             " (debug build: use `cargo xtask-release bench` for real figures)"
         } else {
@@ -143,17 +174,17 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
     );
     let _ = writeln!(out, "one pass, by stage:");
     let mut ours = Duration::ZERO;
-    for (i, (name, _)) in stages[0].0.iter().enumerate() {
-        let d = median(stages.iter().map(|t| t.0[i].1).collect());
+    for (i, (name, _)) in all.stages[0].0.iter().enumerate() {
+        let d = median(all.stages.iter().map(|t| t.0[i].1).collect());
         let _ = writeln!(out, "  {name:<9} {:>9.1} ms", ms(d));
         if *name != "generate" {
             ours += d;
         }
     }
-    let bare_median = median(runs[3].iter().map(|(d, _)| *d).collect());
+    let bare_median = median(all.runs[3].iter().map(|(d, _)| *d).collect());
     let _ = write!(out, "bare progenitor, by stage:");
-    for (i, (name, _)) in bare_stages[0].0.iter().enumerate() {
-        let d = median(bare_stages.iter().map(|t| t.0[i].1).collect());
+    for (i, (name, _)) in all.bare_stages[0].0.iter().enumerate() {
+        let d = median(all.bare_stages.iter().map(|t| t.0[i].1).collect());
         let _ = write!(out, " {name} {:.1} ms,", ms(d));
     }
     out.pop();
@@ -171,7 +202,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
         "bare progenitor",
     ];
     let _ = writeln!(out, "{:<34} {:>9}  {:>8}", "", "time", "vs bare");
-    for (label, kind) in labels.iter().zip(runs) {
+    for (label, kind) in labels.iter().zip(&all.runs) {
         let time = median(kind.iter().map(|(d, _)| *d).collect());
         let ratio = median_ratio(kind.iter().map(|(_, r)| *r).collect());
         let _ = writeln!(
@@ -186,7 +217,7 @@ pub fn run(page: &Path, original: &Path, rounds: usize) -> Result<String> {
         "(bare: read + parse nexus.json, generate, format, write; \
          vs bare: median of the per-round ratios)"
     );
-    Ok(out)
+    out
 }
 
 fn ms(d: Duration) -> f64 {
