@@ -3,10 +3,11 @@
 //! checks it, `tests/modules.rs`):
 //!
 //! ```text
-//! cmd/*                       one file per command; main.rs only dispatches
-//! pipeline                    load -> repair -> merge -> overlay -> validate -> generate
+//! cmd/*                       one file per command; main.rs only parses and dispatches
+//! pipeline                    load -> repair -> merge -> overlay -> drf -> names -> validate -> generate
 //! download -> import          a vendor page (fetched or a file) -> planned documents
-//! load repair merge overlay validate generate   the stages
+//! load repair merge overlay drf names validate generate    the stages
+//! paginate deps               page streams generated beside progenitor's code; the crates it needs
 //! diff surface                reports on a merged spec / a generated client
 //! manifest page               openapi/manifest.json; the markdown page reader
 //! walk layout files json error    leaves: the OpenAPI walk, the folder layout,
