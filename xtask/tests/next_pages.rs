@@ -195,11 +195,11 @@ fn generated_workspace(dir: &Path) -> Run {
     let krate = crate_copy(dir);
     let run = generate(&openapi, &krate);
     xtask::files::write(&run.outputs).unwrap();
-    let calls = dir.join("calls");
+    let calls = dir.join("kizen-calls");
     std::fs::create_dir_all(calls.join("src")).unwrap();
     std::fs::write(
         calls.join("Cargo.toml"),
-        "[package]\nname = \"calls\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
+        "[package]\nname = \"kizen-calls\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
          [dependencies]\nkizen-api = { path = \"../kizen-api\" }\nuuid.workspace = true\nfutures-util.workspace = true\n\
          tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
     )
@@ -208,23 +208,10 @@ fn generated_workspace(dir: &Path) -> Run {
     let manifest = dir.join("Cargo.toml");
     let workspace = std::fs::read_to_string(&manifest).unwrap().replace(
         r#"members = ["kizen-api"]"#,
-        r#"members = ["kizen-api", "calls"]"#,
+        r#"members = ["kizen-api", "kizen-calls"]"#,
     );
     std::fs::write(manifest, workspace).unwrap();
     run
-}
-
-/// `cargo <args>` in the generated workspace `dir`, with its own target
-/// folder under this workspace's (kept between runs).
-fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/next-pages");
-    Command::new(env!("CARGO"))
-        .current_dir(dir)
-        .args(args)
-        .arg("--offline")
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .unwrap()
 }
 
 /// The generated crate compiles, and against a server no one here wrote
@@ -235,7 +222,7 @@ fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_generated_crate_compiles_and_works_against_prism() {
     let dir = tempfile::tempdir().unwrap();
     let run = generated_workspace(dir.path());
-    let out = cargo(dir.path(), &["build", "--quiet", "-p", "calls"]);
+    let out = common::cargo(dir.path(), &["build", "--quiet", "-p", "kizen-calls"]);
     assert!(
         out.status.success(),
         "the generated crate does not compile:\n{}",
@@ -247,7 +234,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
         run.output(SPEC_FILE).unwrap().contents
     );
     let prism = common::Prism::start(&spec);
-    let calls = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/next-pages/debug/calls");
+    let calls = common::built("kizen-calls");
     let out = Command::new(&calls).arg(&prism.base).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
