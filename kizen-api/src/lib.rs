@@ -49,6 +49,10 @@
 //! # }
 //! ```
 
+// The crate names itself, as generated code may: a PATCH body's clearable
+// fields are `::kizen_api::Nullable` (see the README on drf-spectacular).
+extern crate self as kizen_api;
+
 pub mod credentials;
 pub mod http;
 pub mod upload;

@@ -112,12 +112,38 @@ pub fn declared(manifest: &Path) -> Result<BTreeSet<String>> {
         )
     })?;
     let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+    // The crate itself, under its own name (`extern crate self as name;`).
+    let own = value
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(toml::Value::as_str);
     Ok(tables
         .iter()
         .filter_map(|t| value.get(*t).and_then(toml::Value::as_table))
-        .flat_map(|deps| deps.keys())
+        .flat_map(|deps| deps.keys().map(String::as_str))
+        .chain(own)
         .map(|name| name.replace('-', "_"))
         .collect())
+}
+
+/// The package name in `krate`'s `Cargo.toml`, if there is one.
+pub fn package_name(krate: &Path) -> Result<Option<String>> {
+    let manifest = krate.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Ok(None);
+    }
+    let value: toml::Table = toml::from_str(&files::read(&manifest)?).map_err(|e| {
+        Error::invalid(
+            manifest.display().to_string(),
+            "",
+            format!("not a Cargo manifest: {e}"),
+        )
+    })?;
+    Ok(value
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_string))
 }
 
 /// Fails, naming each crate, when `file` uses a crate that the crate at

@@ -28,8 +28,19 @@ pub const BANNER: &str = "\
 ///   crate must implement `ClientHooks` (it adds the Kizen headers), and a
 ///   `Client` cannot be built without deciding on credentials.
 /// - `BTreeMap` maps: deterministic serialization order.
-pub fn settings() -> GenerationSettings {
+///
+/// `krate_name`, the client crate's package name, is where a PATCH body's
+/// `Nullable` lives (see `drf`): the crate names itself with
+/// `extern crate self as <name>;`.
+pub fn settings(krate_name: Option<&str>) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    if let Some(name) = krate_name {
+        settings.with_crate(
+            crate::drf::NULLABLE_CRATE,
+            progenitor::CrateVers::Any,
+            Some(&name.to_string()),
+        );
+    }
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -47,11 +58,12 @@ pub struct Client {
     pub source: String,
 }
 
-pub fn client(spec: &OpenAPI, value: &Value) -> Result<Client> {
-    let tokens = tokens(spec)?;
+pub fn client(spec: &OpenAPI, value: &Value, krate_name: Option<&str>) -> Result<Client> {
+    let tokens = tokens(spec, krate_name)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
     let pages = paginate::items(value, &file);
     file.items.extend(pages);
+    file.items.extend(crate::drf::nullable_items(value));
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
     Ok(Client { file, source })
 }
@@ -60,18 +72,19 @@ pub fn client(spec: &OpenAPI, value: &Value) -> Result<Client> {
 /// (the bench's baseline).
 pub fn bare(spec: &OpenAPI) -> Result<String> {
     let file: syn::File =
-        syn::parse2(tokens(spec)?).map_err(|e| Error::Unparsable(e.to_string()))?;
+        syn::parse2(tokens(spec, None)?).map_err(|e| Error::Unparsable(e.to_string()))?;
     Ok(prettyplease::unparse(&file))
 }
 
-fn tokens(spec: &OpenAPI) -> Result<TokenStream> {
-    let message = match guarded(|| Generator::new(&settings()).generate_tokens(spec)) {
+fn tokens(spec: &OpenAPI, krate_name: Option<&str>) -> Result<TokenStream> {
+    let settings = settings(krate_name);
+    let message = match guarded(|| Generator::new(&settings).generate_tokens(spec)) {
         Ok(Ok(tokens)) => return Ok(tokens),
         Ok(Err(e)) => e.to_string(),
         Err(panic) => format!("progenitor panicked: {panic}"),
     };
     // Name the culprit: generate each operation alone until one fails.
-    Err(match culprit(spec) {
+    Err(match culprit(spec, &settings) {
         Some((operation, message)) => Error::Generate { operation, message },
         None => Error::Generate {
             operation: "(no single operation fails alone; the spec as a whole)".into(),
@@ -81,7 +94,7 @@ fn tokens(spec: &OpenAPI) -> Result<TokenStream> {
 }
 
 /// The first operation that fails to generate on its own, with its error.
-fn culprit(spec: &OpenAPI) -> Option<(String, String)> {
+fn culprit(spec: &OpenAPI, settings: &GenerationSettings) -> Option<(String, String)> {
     let full = serde_json::to_value(spec).ok()?;
     let paths = full.get("paths")?.as_object()?;
     for (path, item) in paths {
@@ -105,7 +118,7 @@ fn culprit(spec: &OpenAPI) -> Option<(String, String)> {
                     || format!("{} {path}", method.to_uppercase()),
                     str::to_string,
                 );
-            match guarded(|| Generator::new(&settings()).generate_tokens(&single)) {
+            match guarded(|| Generator::new(settings).generate_tokens(&single)) {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => return Some((name, e.to_string())),
                 Err(panic) => return Some((name, format!("progenitor panicked: {panic}"))),

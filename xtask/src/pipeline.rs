@@ -135,7 +135,8 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     let mut outputs = Vec::new();
     if let Some(krate) = krate {
         let start = Instant::now();
-        let client = generate::client(&parsed, &merged.spec)?;
+        let name = deps::package_name(krate)?;
+        let client = generate::client(&parsed, &merged.spec, name.as_deref())?;
         names::check_generated(&client.file, &merged)?;
         deps::check(&client.file, krate)?;
         let client = client.source;
