@@ -100,72 +100,60 @@ pub fn used(file: &syn::File) -> BTreeSet<String> {
         .collect()
 }
 
-/// The crate names (as Rust spells them) `manifest` depends on, in any
-/// table of dependencies (a renamed package counts under its new name).
-pub fn declared(manifest: &Path) -> Result<BTreeSet<String>> {
-    let text = files::read(manifest)?;
-    let value: toml::Table = toml::from_str(&text).map_err(|e| {
-        Error::invalid(
-            manifest.display().to_string(),
-            "",
-            format!("not a Cargo manifest: {e}"),
-        )
-    })?;
-    let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
-    // The crate itself, under its own name (`extern crate self as name;`).
-    let own = value
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(toml::Value::as_str);
-    Ok(tables
-        .iter()
-        .filter_map(|t| value.get(*t).and_then(toml::Value::as_table))
-        .flat_map(|deps| deps.keys().map(String::as_str))
-        .chain(own)
-        .map(|name| name.replace('-', "_"))
-        .collect())
+/// What the client crate's `Cargo.toml` says that generation needs.
+#[derive(Debug, Default)]
+pub struct CrateManifest {
+    /// Where it is, for messages.
+    pub path: String,
+    /// The package name: the crate names itself by it.
+    pub name: Option<String>,
+    /// The crates it may use, as Rust spells them: its dependencies of any
+    /// kind (a renamed package under its new name), and itself.
+    pub crates: BTreeSet<String>,
 }
 
-/// The package name in `krate`'s `Cargo.toml`, if there is one.
-pub fn package_name(krate: &Path) -> Result<Option<String>> {
-    let manifest = krate.join("Cargo.toml");
-    if !manifest.is_file() {
-        return Ok(None);
+impl CrateManifest {
+    /// The manifest of the crate at `krate`; `None` for a folder without a
+    /// `Cargo.toml` (not a crate yet, so nothing to check against).
+    pub fn read(krate: &Path) -> Result<Option<Self>> {
+        let manifest = krate.join("Cargo.toml");
+        if !manifest.is_file() {
+            return Ok(None);
+        }
+        let path = manifest.display().to_string();
+        let value: toml::Table = toml::from_str(&files::read(&manifest)?)
+            .map_err(|e| Error::invalid(&path, "", format!("not a Cargo manifest: {e}")))?;
+        let name = value
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(toml::Value::as_str)
+            .map(str::to_string);
+        let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+        let crates = tables
+            .iter()
+            .filter_map(|t| value.get(*t).and_then(toml::Value::as_table))
+            .flat_map(|deps| deps.keys().map(String::as_str))
+            .chain(name.as_deref())
+            .map(|name| name.replace('-', "_"))
+            .collect();
+        Ok(Some(CrateManifest { path, name, crates }))
     }
-    let value: toml::Table = toml::from_str(&files::read(&manifest)?).map_err(|e| {
-        Error::invalid(
-            manifest.display().to_string(),
-            "",
-            format!("not a Cargo manifest: {e}"),
-        )
-    })?;
-    Ok(value
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(toml::Value::as_str)
-        .map(str::to_string))
-}
 
-/// Fails, naming each crate, when `file` uses a crate that the crate at
-/// `krate` does not depend on. A folder without a `Cargo.toml` is not a
-/// crate yet, and is not checked.
-pub fn check(file: &syn::File, krate: &Path) -> Result<()> {
-    let manifest = krate.join("Cargo.toml");
-    if !manifest.is_file() {
-        return Ok(());
+    /// Fails, naming each crate, when `file` uses a crate this one does not
+    /// depend on.
+    pub fn check(&self, file: &syn::File) -> Result<()> {
+        let missing: Vec<String> = used(file)
+            .into_iter()
+            .filter(|c| !self.crates.contains(c))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::MissingDependencies {
+            manifest: self.path.clone(),
+            crates: missing.join(", "),
+        })
     }
-    let declared = declared(&manifest)?;
-    let missing: Vec<String> = used(file)
-        .into_iter()
-        .filter(|c| !declared.contains(c))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(Error::MissingDependencies {
-        manifest: manifest.display().to_string(),
-        crates: missing.join(", "),
-    })
 }
 
 #[cfg(test)]
@@ -207,11 +195,20 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         let source =
             "use progenitor_client::X; fn f() { ::regress::Regex::new(\"a\"); ::serde::de(); }";
-        let err = check(&parse(source), dir.path())
+        let manifest = CrateManifest::read(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_default();
+        assert_eq!(manifest.name.as_deref(), Some("x"));
+        let err = manifest
+            .check(&parse(source))
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(err.contains("uses the crate(s) regress"), "{err}");
-        assert!(check(&parse("fn f() { ::serde::de(); }"), dir.path()).is_ok());
+        assert!(
+            manifest
+                .check(&parse("fn f() { ::x::Own; ::serde::de(); }"))
+                .is_ok()
+        );
     }
 }

@@ -43,12 +43,6 @@ fn note(merged: &Merged, notes: &mut Vec<Warning>, pointer: &str, message: Strin
     });
 }
 
-fn component_name(reference: &str) -> Option<String> {
-    let pointer = walk::ref_pointer(reference)?;
-    let name = pointer.strip_prefix("/components/schemas/")?;
-    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
-}
-
 fn schema_ref(name: &str) -> Value {
     Value::from(format!("#{}", json::join(SCHEMAS, name)))
 }
@@ -80,7 +74,7 @@ fn choice(schema: &Value) -> Option<Choice> {
 fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
     let components = schemas(&merged.spec);
     let kind = |branch: &Value| -> Option<(String, Choice)> {
-        let name = component_name(branch.get("$ref")?.as_str()?)?;
+        let name = walk::component_name(branch.get("$ref")?.as_str()?)?;
         Some((name.clone(), choice(components.get(&name)?)?))
     };
     // Every `oneOf` of the pattern: exactly one real enum, and blank and/or
@@ -142,7 +136,7 @@ fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
     // only be types of no use.
     let used: BTreeSet<String> = walk::refs(&merged.spec)
         .into_iter()
-        .filter_map(|(_, r)| component_name(&r))
+        .filter_map(|(_, r)| walk::component_name(&r))
         .collect();
     let gone: Vec<String> = components
         .iter()
@@ -208,7 +202,7 @@ fn insert_schema(merged: &mut Merged, name: &str, schema: Value) {
 fn referenced(schema: &Value) -> BTreeSet<String> {
     walk::refs(schema)
         .into_iter()
-        .filter_map(|(_, r)| component_name(&r))
+        .filter_map(|(_, r)| walk::component_name(&r))
         .collect()
 }
 
@@ -513,7 +507,7 @@ fn drop_properties(schema: &mut Value, flag: &str) -> Vec<String> {
 /// Points every `$ref` to a component of `split` at its request form.
 fn retarget(schema: &mut Value, split: &BTreeSet<String>) {
     for (pointer, reference) in walk::refs(schema) {
-        if let Some(name) = component_name(&reference).filter(|n| split.contains(n))
+        if let Some(name) = walk::component_name(&reference).filter(|n| split.contains(n))
             && let Some(slot) = schema.pointer_mut(&pointer)
         {
             *slot = schema_ref(&format!("{name}Request"));

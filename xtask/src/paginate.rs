@@ -26,17 +26,9 @@ struct Paginated {
     error: syn::Type,
 }
 
-/// The component a `$ref` names, if any.
-fn component(value: &Value) -> Option<&str> {
-    value
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-}
-
 /// Whether `schema` (resolved) is a DRF page: an object with `next` (that
 /// may be absent or null), `previous`, and required `results` of `$ref` items.
-fn page_item<'v>(spec: &'v Value, schema: &'v Value) -> Option<&'v str> {
+fn page_item(spec: &Value, schema: &Value) -> Option<String> {
     let schema = walk::resolve(spec, schema);
     let properties = schema.get("properties")?.as_object()?;
     let required = |name: &str| {
@@ -54,7 +46,7 @@ fn page_item<'v>(spec: &'v Value, schema: &'v Value) -> Option<&'v str> {
     if results.get("type").and_then(Value::as_str) != Some("array") {
         return None;
     }
-    component(results.get("items")?)
+    walk::component_name(results.get("items")?.get("$ref")?.as_str()?)
 }
 
 /// The Ok and error types of `send` on the builder `builder`, read from
@@ -130,7 +122,7 @@ fn paginated(spec: &Value, file: &syn::File) -> Vec<Paginated> {
         let Some((page, error)) = send_types(file, &names::type_name(id)) else {
             continue;
         };
-        let item = names::type_name(item);
+        let item = names::type_name(&item);
         let Ok(item) = syn::parse_str::<syn::Type>(&format!("types::{item}")) else {
             continue;
         };

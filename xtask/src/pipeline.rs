@@ -135,10 +135,13 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     let mut outputs = Vec::new();
     if let Some(krate) = krate {
         let start = Instant::now();
-        let name = deps::package_name(krate)?;
-        let client = generate::client(&parsed, &merged.spec, name.as_deref())?;
+        let manifest = deps::CrateManifest::read(krate)?;
+        let name = manifest.as_ref().and_then(|m| m.name.as_deref());
+        let client = generate::client(&parsed, &merged.spec, name)?;
         names::check_generated(&client.file, &merged)?;
-        deps::check(&client.file, krate)?;
+        if let Some(manifest) = &manifest {
+            manifest.check(&client.file)?;
+        }
         let client = client.source;
         outputs = vec![
             Output {

@@ -134,6 +134,14 @@ pub fn ref_pointer(reference: &str) -> Option<Cow<'_, str>> {
     Some(percent_encoding::percent_decode_str(fragment).decode_utf8_lossy())
 }
 
+/// The schema component a `$ref` names (`#/components/schemas/A%20B` ->
+/// `A B`), if it names one.
+pub fn component_name(reference: &str) -> Option<String> {
+    let pointer = ref_pointer(reference)?;
+    let name = pointer.strip_prefix("/components/schemas/")?;
+    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
 /// Follows local `$ref`s from `value` (a bounded number, against cycles);
 /// returns the first value that is not a resolvable reference.
 pub fn resolve<'v>(spec: &'v Value, mut value: &'v Value) -> &'v Value {
