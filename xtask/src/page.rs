@@ -24,12 +24,17 @@ pub fn blocks(page: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut heading = String::new();
     let mut open: Option<Block> = None;
+    // Lines are counted from the previous block on, not from the start of
+    // the page each time (a page of 200 documents is megabytes long).
+    let (mut counted_to, mut lines_before) = (0, 0);
     for (event, range) in Parser::new(page).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = heading_text(&page[range]),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_json(&info) => {
                 // The fence is on the block's first line; the JSON starts below.
-                let fence_line = page[..range.start].matches('\n').count() + 1;
+                lines_before += page[counted_to..range.start].matches('\n').count();
+                counted_to = range.start;
+                let fence_line = lines_before + 1;
                 open = Some(Block {
                     heading: heading.clone(),
                     line: fence_line + 1,

@@ -142,7 +142,11 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         if let Some(manifest) = &manifest {
             manifest.check(&client.file)?;
         }
-        let client = client.source;
+        let generate::Client { file, source } = client;
+        // Freeing the syntax tree of a large client takes a while of its
+        // own: it is part of generating, and timed with it.
+        drop(file);
+        let client = source;
         outputs = vec![
             Output {
                 path: krate.join(SPEC_FILE),
