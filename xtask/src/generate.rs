@@ -130,8 +130,9 @@ fn culprit(spec: &OpenAPI, settings: &GenerationSettings) -> Option<(String, Str
 
 /// Runs `f`, turning a panic into its message (and keeping it off stderr: it
 /// is reported as an error naming the operation instead). The panic hook is
-/// process-wide: the only other thread of ours meanwhile (staging files in
-/// `import --generate`) has its panic resumed on this thread when joined.
+/// process-wide: the other threads of ours meanwhile (staging files in
+/// `import --generate`, rendering the spec) have their panics resumed on
+/// this thread when joined.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
