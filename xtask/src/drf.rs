@@ -72,7 +72,19 @@ fn choice(schema: &Value) -> Option<Choice> {
 }
 
 fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
-    let components = schemas(&merged.spec);
+    // Read first (borrowing the spec), rewrite after.
+    let empty = Map::new();
+    let components = merged
+        .spec
+        .pointer(SCHEMAS)
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    // The blank and null components, to remove once nothing refers to them.
+    let blank_or_null: Vec<String> = components
+        .iter()
+        .filter(|(_, s)| matches!(choice(s), Some(Choice::Blank | Choice::Null)))
+        .map(|(n, _)| n.clone())
+        .collect();
     let kind = |branch: &Value| -> Option<(String, Choice)> {
         let name = walk::component_name(branch.get("$ref")?.as_str()?)?;
         Some((name.clone(), choice(components.get(&name)?)?))
@@ -138,14 +150,7 @@ fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
         .into_iter()
         .filter_map(|(_, r)| walk::component_name(&r))
         .collect();
-    let gone: Vec<String> = components
-        .iter()
-        .filter(|(n, s)| {
-            matches!(choice(s), Some(Choice::Blank | Choice::Null)) && !used.contains(*n)
-        })
-        .map(|(n, _)| n.clone())
-        .collect();
-    for name in gone {
+    for name in blank_or_null.into_iter().filter(|n| !used.contains(n)) {
         let pointer = json::join(SCHEMAS, &name);
         note(
             merged,
@@ -164,8 +169,12 @@ fn choices(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
 /// existing component of that name must be exactly that.
 fn or_blank(merged: &mut Merged, real: &str, at: &str) -> Result<String> {
     let name = format!("{real}OrBlank");
-    let components = schemas(&merged.spec);
-    let mut schema = components.get(real).cloned().unwrap_or(Value::Null);
+    let at_name = json::join(SCHEMAS, &name);
+    let mut schema = merged
+        .spec
+        .pointer(&json::join(SCHEMAS, real))
+        .cloned()
+        .unwrap_or(Value::Null);
     if let Some(Value::Array(values)) = schema.get_mut("enum") {
         values.push(Value::from(""));
     }
@@ -173,12 +182,12 @@ fn or_blank(merged: &mut Merged, real: &str, at: &str) -> Result<String> {
         let description = format!("`{real}`, or blank (`\"\"`).");
         fields.insert("description".into(), Value::from(description));
     }
-    match components.get(&name) {
+    match merged.spec.pointer(&at_name) {
         Some(existing) if *existing == schema => {}
         Some(_) => {
             return Err(Error::invalid(
-                merged.origin_of(&json::join(SCHEMAS, &name), "the merged spec"),
-                json::join(SCHEMAS, &name),
+                merged.origin_of(&at_name, "the merged spec"),
+                at_name,
                 format!(
                     "the vendor already defines `{name}` differently from `{real}` plus blank, \
                      which {at} needs under that name; rename one in the overlay"
