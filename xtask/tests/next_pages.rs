@@ -27,23 +27,12 @@ fn project(dir: &Path) -> PathBuf {
     openapi
 }
 
-/// A copy of `kizen-api` at `dest`,
-/// as a workspace of its own.
+/// A copy of `kizen-api` at `dest` (a workspace around it is
+/// [`common::workspace`]'s to make, where one is built).
 fn crate_copy(dest: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let krate = dest.join("kizen-api");
     copy_dir(&root.join("kizen-api"), &krate);
-    // The workspace manifest, with this crate its only member; the README
-    // the crate includes as doctests.
-    let workspace = std::fs::read_to_string(root.join("Cargo.toml"))
-        .unwrap()
-        .replace(
-            r#"members = ["kizen-api", "xtask"]"#,
-            r#"members = ["kizen-api"]"#,
-        );
-    std::fs::write(dest.join("Cargo.toml"), workspace).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), dest.join("Cargo.lock")).unwrap();
-    std::fs::copy(root.join("README.md"), dest.join("README.md")).unwrap();
     krate
 }
 
@@ -195,22 +184,13 @@ fn generated_workspace(dir: &Path) -> Run {
     let krate = crate_copy(dir);
     let run = generate(&openapi, &krate);
     xtask::files::write(&run.outputs).unwrap();
-    let calls = dir.join("kizen-calls");
-    std::fs::create_dir_all(calls.join("src")).unwrap();
-    std::fs::write(
-        calls.join("Cargo.toml"),
-        "[package]\nname = \"kizen-calls\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
-         [dependencies]\nkizen-api = { path = \"../kizen-api\" }\nuuid.workspace = true\nfutures-util.workspace = true\n\
-         tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
-    )
-    .unwrap();
-    std::fs::write(calls.join("src/main.rs"), PRISM_CALLS).unwrap();
-    let manifest = dir.join("Cargo.toml");
-    let workspace = std::fs::read_to_string(&manifest).unwrap().replace(
-        r#"members = ["kizen-api"]"#,
-        r#"members = ["kizen-api", "kizen-calls"]"#,
+    common::workspace(
+        dir,
+        &["kizen-api", "kizen-calls"],
+        "kizen-calls",
+        "kizen-api = { path = \"../kizen-api\" }\nfutures-util.workspace = true\n",
+        PRISM_CALLS,
     );
-    std::fs::write(manifest, workspace).unwrap();
     run
 }
 
