@@ -15,6 +15,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whole-request limit for Kizen API calls (small JSON requests).
 const API_TIMEOUT: Duration = Duration::from_secs(60);
 /// S3 uploads may take long; what must not stall is each read.
+#[cfg(feature = "upload")]
 const S3_READ_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Why a [`Client`] could not be built.
@@ -25,8 +26,66 @@ pub enum ClientError {
     Credentials(#[from] CredentialsError),
     #[error("invalid Kizen base URL `{0}`: expected http:// or https://")]
     BaseUrl(String),
+    /// The OS trust store could not be read for TLS.
+    #[cfg(feature = "rustls")]
+    #[error("cannot set up TLS with the platform's certificate verifier: {0}")]
+    Tls(#[from] rustls::Error),
+    /// reqwest refused the configuration.
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+}
+
+/// A `reqwest` builder with the crate's TLS set-up: with the `rustls`
+/// feature (the default), rustls on the `ring` provider and the platform's
+/// certificate verifier, given to this builder alone (no process-wide
+/// provider is installed, so a user's own rustls set-up is not affected);
+/// otherwise reqwest's own (`native-tls`).
+pub fn client_builder() -> Result<reqwest::ClientBuilder, ClientError> {
+    let builder = reqwest::Client::builder().user_agent(USER_AGENT);
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_preconfigured(tls::config()?);
+    Ok(builder)
+}
+
+/// What progenitor's generated `Client::new` builds with (the pipeline
+/// points it here): [`client_builder`], or, if the platform verifier cannot
+/// be set up, a builder whose `build()` fails. `Client::new` panics on that,
+/// as it does on any build failure; [`Client::with_credentials`] returns it.
+#[doc(hidden)]
+pub fn generated_client_builder() -> reqwest::ClientBuilder {
+    match client_builder() {
+        Ok(builder) => builder,
+        // An unknown preconfigured backend makes `build()` return an error
+        // instead of falling back to a TLS set-up nobody chose.
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        Err(_) => reqwest::Client::builder().tls_backend_preconfigured(()),
+        // Without TLS the builder cannot fail: plain HTTP only.
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        Err(_) => reqwest::Client::builder(),
+    }
+}
+
+#[cfg(feature = "rustls")]
+mod tls {
+    use std::sync::Arc;
+
+    use rustls_platform_verifier::BuilderVerifierExt;
+
+    /// TLS 1.2 and 1.3 on `ring`, verified against the OS trust store,
+    /// offering HTTP/1.1 (and h2 with the `http2` feature) by ALPN.
+    pub(super) fn config() -> Result<rustls::ClientConfig, rustls::Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_platform_verifier()?
+            .with_no_client_auth();
+        config.alpn_protocols = if cfg!(feature = "http2") {
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        } else {
+            vec![b"http/1.1".to_vec()]
+        };
+        Ok(config)
+    }
 }
 
 impl Client {
@@ -37,8 +96,7 @@ impl Client {
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             return Err(ClientError::BaseUrl(base_url.to_string()));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
+        let http = client_builder()?
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(API_TIMEOUT)
             .build()?;
@@ -56,10 +114,10 @@ impl Client {
 
 /// The HTTP client for S3: no default headers (so no Kizen credentials),
 /// and no whole-request timeout, which would cap the size of an upload.
-pub(crate) fn s3_client() -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .user_agent(USER_AGENT)
+#[cfg(feature = "upload")]
+pub(crate) fn s3_client() -> Result<reqwest::Client, ClientError> {
+    Ok(client_builder()?
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(S3_READ_TIMEOUT)
-        .build()
+        .build()?)
 }

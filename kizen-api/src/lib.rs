@@ -55,6 +55,7 @@ extern crate self as kizen_api;
 
 pub mod credentials;
 pub mod http;
+#[cfg(feature = "upload")]
 pub mod upload;
 
 #[rustfmt::skip] // prettyplease formats it; rustfmt would only churn the diff
@@ -64,6 +65,7 @@ mod generated;
 pub use credentials::{Credentials, CredentialsError};
 pub use generated::*;
 pub use http::ClientError;
+#[cfg(feature = "upload")]
 pub use upload::{Progress, Source, Step, UploadError, UploadOptions};
 
 /// The README's examples, compiled as doctests so that they stay true.

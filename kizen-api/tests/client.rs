@@ -174,3 +174,31 @@ async fn a_400_carries_its_detail_map() {
         other => panic!("expected the typed 400, got {other:?}"),
     }
 }
+
+/// The TLS provider goes to each client's configuration: building clients,
+/// the generated `Client::new` included, installs none process-wide, so a
+/// user's own `install_default()` still succeeds afterwards.
+#[cfg(feature = "rustls")]
+#[tokio::test]
+async fn tls_is_set_up_per_client_not_process_wide() {
+    let (base, seen) = server().await;
+    let credentials = Credentials::new("biz-1", "user-2", "secret-3").unwrap();
+    let built = Client::with_credentials("https://app.go.kizen.com", credentials.clone());
+    assert!(built.is_ok(), "{:?}", built.err());
+    let client = Client::new(&base, credentials);
+    client
+        .s3_presigned_post_retrieve()
+        .contenttype("text/plain")
+        .filename("a.txt")
+        .source(S3PresignedPostRetrieveSource::FieldValue)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seen.take().len(), 1);
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+    assert!(
+        rustls::crypto::ring::default_provider()
+            .install_default()
+            .is_ok()
+    );
+}

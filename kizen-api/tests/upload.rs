@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kizen_api::{Client, Credentials, Source, UploadError, UploadOptions};
-use md5::Digest;
 use support::{Behaviour, Kizen, S3};
 
 const CREDENTIAL_HEADERS: [&str; 3] = ["x-business-id", "x-user-id", "x-api-key"];
@@ -30,10 +29,7 @@ fn data(len: usize) -> Vec<u8> {
 }
 
 fn md5_hex(bytes: &[u8]) -> String {
-    md5::Md5::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", md5::compute(bytes))
 }
 
 fn assert_no_s3_posts(s3: &S3) {

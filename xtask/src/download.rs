@@ -54,6 +54,10 @@ pub fn plan(
         )
     })?;
     let client = reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(tls().map_err(|e| Error::Command {
+            command: "fetch".into(),
+            message: format!("cannot set up TLS: {e}"),
+        })?)
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(timeout.unwrap_or(TIMEOUT))
         .user_agent(concat!("kizen-sdk-xtask/", env!("CARGO_PKG_VERSION")))
@@ -110,6 +114,17 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+/// rustls on `ring` with the OS trust store, as kizen-api's default: no
+/// aws-lc C build in the workspace, and no process-wide provider.
+pub fn tls() -> std::result::Result<rustls::ClientConfig, rustls::Error> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth())
 }
 
 #[cfg(test)]

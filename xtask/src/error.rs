@@ -103,6 +103,13 @@ pub enum Error {
     Unparsable(String),
 
     #[error(
+        "progenitor's `Client::new` no longer calls `reqwest::ClientBuilder::new()`, \
+         which the pipeline points at the crate's `{0}` (its TLS set-up): \
+         update `generate::client_builder` for this progenitor version"
+    )]
+    ClientBuilderNotFound(&'static str),
+
+    #[error(
         "the generated code uses the crate(s) {crates}, which {manifest} does not depend on: \
          the crate would not compile; add them to its [dependencies]"
     )]

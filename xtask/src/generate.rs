@@ -61,11 +61,65 @@ pub struct Client {
 pub fn client(spec: &OpenAPI, value: &Value, krate_name: Option<&str>) -> Result<Client> {
     let tokens = tokens(spec, krate_name)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
+    client_builder(&mut file)?;
     let pages = paginate::items(value, &file);
     file.items.extend(pages);
     file.items.extend(crate::drf::nullable_items(value));
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
     Ok(Client { file, source })
+}
+
+/// What progenitor's `Client::new` builds its `reqwest::Client` from,
+/// instead of `reqwest::ClientBuilder::new()`: the crate's own builder, with
+/// its TLS set-up (kizen-api's gives rustls its `ring` provider; reqwest's
+/// default builder would panic without a process-wide one). Every crate the
+/// pipeline generates provides it, as it provides `crate::Credentials`.
+pub const CLIENT_BUILDER: &str = "crate::http::generated_client_builder";
+
+/// Points `impl Client { fn new }` at [`CLIENT_BUILDER`]; an error if
+/// progenitor's `new` no longer calls `reqwest::ClientBuilder::new()`.
+fn client_builder(file: &mut syn::File) -> Result<()> {
+    use syn::visit_mut::VisitMut;
+    struct Replace(usize);
+    impl VisitMut for Replace {
+        fn visit_expr_path_mut(&mut self, node: &mut syn::ExprPath) {
+            let names: Vec<String> = node
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            if names == ["reqwest", "ClientBuilder", "new"] {
+                let with: syn::Path = match syn::parse_str(CLIENT_BUILDER) {
+                    Ok(path) => path,
+                    Err(_) => return,
+                };
+                node.path = with;
+                self.0 += 1;
+            }
+        }
+    }
+    let mut replace = Replace(0);
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident("Client"));
+        if !is_client || block.trait_.is_some() {
+            continue;
+        }
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(f) = member
+                && f.sig.ident == "new"
+            {
+                replace.visit_block_mut(&mut f.block);
+            }
+        }
+    }
+    if replace.0 == 0 {
+        return Err(Error::ClientBuilderNotFound(CLIENT_BUILDER));
+    }
+    Ok(())
 }
 
 /// progenitor's client alone, formatted: what a build script would make
@@ -133,7 +187,7 @@ fn culprit(spec: &OpenAPI, settings: &GenerationSettings) -> Option<(String, Str
 /// process-wide: the other threads of ours meanwhile (staging files in
 /// `import --generate`, rendering the spec) have their panics resumed on
 /// this thread when joined.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(f));
@@ -150,4 +204,41 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             None => message,
         }
     })
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use super::*;
+
+    #[test]
+    fn client_new_builds_from_the_crates_builder() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn new(baseurl: &str) -> Self {
+                    let client = reqwest::ClientBuilder::new().timeout(dur);
+                    Self::new_with_client(baseurl, client.build().unwrap())
+                }
+            }
+        };
+        client_builder(&mut file).unwrap_or_else(|e| panic!("{e}"));
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("crate::http::generated_client_builder().timeout(dur)"),
+            "{text}"
+        );
+        assert!(!text.contains("ClientBuilder::new"), "{text}");
+    }
+
+    #[test]
+    fn a_new_without_the_builder_is_an_error() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client { pub fn new() -> Self { Self::default() } }
+        };
+        let err = client_builder(&mut file).map(|_| ()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no longer calls `reqwest::ClientBuilder::new()`"),
+            "{err}"
+        );
+    }
 }

@@ -18,6 +18,13 @@ pub const SPEC_FILE: &str = "openapi.json";
 /// The generated client, inside the client crate.
 pub const CLIENT_FILE: &str = "src/generated.rs";
 
+/// The typed mocks of the client crate `name` at `krate` live in a sibling
+/// crate, `<name>-httpmock` (as oxide.rs's `oxide-httpmock`); generated
+/// when that crate exists.
+pub fn mock_crate(krate: &std::path::Path, name: &str) -> std::path::PathBuf {
+    krate.with_file_name(format!("{name}-httpmock"))
+}
+
 /// Whether `name` in the `openapi/` folder is one of the pipeline's own
 /// files rather than a vendor document.
 pub fn is_reserved(name: &str) -> bool {

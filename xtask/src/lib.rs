@@ -8,6 +8,7 @@
 //! download -> import          a vendor page (fetched or a file) -> planned documents
 //! load repair merge overlay drf names validate generate    the stages
 //! paginate deps               page streams generated beside progenitor's code; the crates it needs
+//! mock                        the typed httpmock extension (`<crate>-httpmock`), after generate
 //! diff surface                reports on a merged spec / a generated client
 //! manifest page               openapi/manifest.json; the markdown page reader
 //! walk layout files json error    leaves: the OpenAPI walk, the folder layout,
@@ -28,6 +29,7 @@ pub mod layout;
 pub mod load;
 pub mod manifest;
 pub mod merge;
+pub mod mock;
 pub mod names;
 pub mod overlay;
 pub mod page;

@@ -99,6 +99,15 @@ enum Command {
         #[arg(long, default_value_t = 9)]
         rounds: usize,
     },
+    /// What depending on kizen-api costs: cold debug builds of a downstream
+    /// crate (with and without the `upload` feature) against a floor crate
+    /// holding only what a progenitor client needs, side by side; prints
+    /// times, crates compiled and ratios. Needs crates.io (or a warm cache).
+    BuildTime {
+        /// Rounds; medians are reported.
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -168,6 +177,10 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
         }
+        Command::BuildTime { rounds } => cmd::build_time::run(&root(), rounds).map(|report| {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");

@@ -13,7 +13,7 @@ use crate::error::{Error, Result, Warning};
 use crate::files::Output;
 use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
 use crate::load::{self, Document};
-use crate::{deps, drf, generate, json, merge, names, overlay, repair, validate};
+use crate::{deps, drf, generate, json, merge, mock, names, overlay, repair, validate};
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
 /// pages being imported in the same pass in place of the stored ones.
@@ -78,7 +78,8 @@ pub struct Run {
     /// The drf-spectacular idioms adapted for generation (see `drf`).
     pub adapted: Vec<Warning>,
     /// `<crate>/openapi.json` and `<crate>/src/generated.rs`, when a crate
-    /// was given; empty otherwise.
+    /// was given, and `<crate>-httpmock/src/generated.rs` when that crate
+    /// exists; empty otherwise.
     pub outputs: Vec<Output>,
 }
 
@@ -169,6 +170,17 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 contents: source,
             },
         ];
+        if let Some(name) = name {
+            let mocks = layout::mock_crate(krate, name);
+            if let Some(mock_manifest) = deps::CrateManifest::read(&mocks)? {
+                let mock = mock::file(&parsed, spec, name)?;
+                mock_manifest.check(&mock.file)?;
+                outputs.push(Output {
+                    path: mocks.join(CLIENT_FILE),
+                    contents: mock.source,
+                });
+            }
+        }
         time("generate", start);
     }
     Ok(Run {

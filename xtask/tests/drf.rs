@@ -61,6 +61,13 @@ extern crate self as posthog_client;
 mod generated;
 pub use generated::*;
 
+/// What the generated `Client::new` builds its HTTP client from.
+pub mod http {
+    pub fn generated_client_builder() -> reqwest::ClientBuilder {
+        reqwest::ClientBuilder::new()
+    }
+}
+
 /// A personal API key, sent as a bearer token.
 #[derive(Clone, Debug)]
 pub struct Credentials(pub String);

@@ -225,7 +225,13 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     assert_eq!(stdout.trim(), "90 passed, 0 failed");
 
     // A request that breaks the spec: not a uuid where the path wants one.
-    let bad = reqwest::blocking::Client::new()
+    // reqwest without a process-wide crypto provider: the TLS set-up is
+    // given to the client, as `fetch` does.
+    let http = reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(xtask::download::tls().unwrap())
+        .build()
+        .unwrap();
+    let bad = http
         .get(format!(
             "{}/api/records/fields/not-a-uuid/values",
             prism.base

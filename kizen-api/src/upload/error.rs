@@ -84,6 +84,25 @@ pub enum UploadError {
 }
 
 impl UploadError {
+    /// The step that failed; `None` when the file could not be read before
+    /// any request was made.
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            UploadError::Read { .. } | UploadError::NotAFile(_) => None,
+            UploadError::TooLarge { .. }
+            | UploadError::Rejected { .. }
+            | UploadError::NoKey
+            | UploadError::Expired { .. } => Some(Step::PresignedPost),
+            UploadError::Api { step, .. } | UploadError::Kizen { step, .. } => Some(*step),
+            UploadError::ShortRead { .. }
+            | UploadError::S3 { .. }
+            | UploadError::S3Transport(_)
+            | UploadError::MissingEtag
+            | UploadError::Integrity { .. } => Some(Step::S3Upload),
+            UploadError::Exhausted { last, .. } => last.step(),
+        }
+    }
+
     /// Whether trying again (with a fresh presigned POST) may succeed.
     pub fn is_transient(&self) -> bool {
         match self {

@@ -7,7 +7,6 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_util::{Stream, ready};
-use md5::{Digest, Md5};
 use tokio_util::sync::PollSender;
 
 use super::options::Progress;
@@ -39,11 +38,11 @@ pub(super) struct Tapped<S> {
 pub(super) fn md5_thread() -> (PollSender<Bytes>, tokio::task::JoinHandle<String>) {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(HASH_QUEUE);
     let handle = tokio::task::spawn_blocking(move || {
-        let mut md5 = Md5::new();
+        let mut md5 = md5::Context::new();
         while let Some(chunk) = rx.blocking_recv() {
-            md5.update(&chunk);
+            md5.consume(&chunk);
         }
-        hex(&md5.finalize())
+        format!("{:x}", md5.finalize())
     });
     (PollSender::new(tx), handle)
 }
@@ -101,8 +100,4 @@ where
         }
         poll
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

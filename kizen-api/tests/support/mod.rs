@@ -17,7 +17,6 @@ use axum::{Form, Json, Router};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use md5::Digest;
 use serde_json::{Value, json};
 use sha2::Sha256;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -394,7 +393,10 @@ fn stored_object(bucket_dir: &std::path::Path, key: &str) -> Option<(u64, String
         });
     let etag = match recorded {
         Some(etag) => etag,
-        None => hex(&md5::Md5::digest(std::fs::read(bucket_dir.join(key)).ok()?)),
+        None => format!(
+            "{:x}",
+            md5::compute(std::fs::read(bucket_dir.join(key)).ok()?)
+        ),
     };
     Some((size, etag))
 }

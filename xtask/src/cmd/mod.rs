@@ -2,6 +2,7 @@
 //! command line and calls them. What several commands share is here.
 
 pub mod bench;
+pub mod build_time;
 pub mod diff;
 pub mod fetch;
 pub mod generate;

@@ -1,0 +1,168 @@
+//! Generates the typed `httpmock` extension of the client (the
+//! `<crate>-httpmock` crate, as oxide.rs ships `oxide-httpmock`) with
+//! progenitor's httpmock generator, and corrects what it gets wrong.
+//!
+//! progenitor 0.15 matches every typed request body as JSON
+//! (`json_body_obj`), but the client sends a form-urlencoded body as a form
+//! (progenitor-client's `form_urlencoded`, i.e. `serde_urlencoded`), so a
+//! mock of such an operation would never match. For each operation whose
+//! only body is `application/x-www-form-urlencoded`, the `body` matcher is
+//! pointed at the form the client really sends.
+
+use openapiv3::OpenAPI;
+use progenitor::Generator;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::generate::{BANNER, Client, guarded, settings};
+use crate::names;
+use crate::walk;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The mock file for the client crate `krate_name`, as a syntax tree (for
+/// the dependency check) and formatted.
+pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str) -> Result<Client> {
+    let settings = settings(Some(krate_name));
+    let krate_path = krate_name.replace('-', "_");
+    let tokens = match guarded(|| Generator::new(&settings).httpmock(spec, &krate_path)) {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(mock_error(e.to_string())),
+        Err(panic) => return Err(mock_error(format!("progenitor panicked: {panic}"))),
+    };
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
+    for operation_id in form_operations(value) {
+        form_body(&mut file, &operation_id)?;
+    }
+    let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
+    Ok(Client { file, source })
+}
+
+fn mock_error(message: String) -> Error {
+    Error::Generate {
+        operation: "(the httpmock extension)".into(),
+        message,
+    }
+}
+
+/// The operationIds whose request body is only ever sent as a form.
+fn form_operations(spec: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    for (_, _, operation, _) in walk::operations(spec) {
+        let Some(content) = operation
+            .pointer("/requestBody/content")
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        if content.len() == 1
+            && content.contains_key(FORM)
+            && let Some(id) = operation.get("operationId").and_then(Value::as_str)
+        {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+/// Rewrites `<Operation>When::body` to match the urlencoded form of the
+/// value, with its content type, byte for byte as the client sends it.
+fn form_body(file: &mut syn::File, operation_id: &str) -> Result<()> {
+    let when = names::type_name(&format!("{}-when", names::method_name(operation_id)));
+    let replacement: syn::Block = syn::parse_quote!({
+        let form = ::serde_urlencoded::to_string(value).unwrap_or_else(|e| {
+            panic!("this body cannot be sent as a form (the client would refuse it too): {e}")
+        });
+        Self(
+            self.0
+                .header("content-type", #FORM)
+                .body(form),
+        )
+    });
+    let mut replaced = false;
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        for item in items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let is_when = matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident(&when));
+            if !is_when {
+                continue;
+            }
+            for member in &mut block.items {
+                if let syn::ImplItem::Fn(f) = member
+                    && f.sig.ident == "body"
+                {
+                    f.block = replacement.clone();
+                    replaced = true;
+                }
+            }
+        }
+    }
+    if replaced {
+        Ok(())
+    } else {
+        Err(mock_error(format!(
+            "`{operation_id}` has a form body, but progenitor's mock has no `{when}::body` \
+             to match it as a form: update `mock::form_body` for this progenitor version"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> syn::File {
+        syn::parse_file(source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn only_operations_whose_body_is_only_a_form() {
+        let spec = serde_json::json!({"paths": {
+            "/a": {"post": {"operationId": "a_create", "requestBody": {"content": {
+                FORM: {"schema": {}}}}}},
+            "/b": {"post": {"operationId": "b_create", "requestBody": {"content": {
+                FORM: {"schema": {}}, "application/json": {"schema": {}}}}}},
+            "/c": {"get": {"operationId": "c_list"}}
+        }});
+        assert_eq!(form_operations(&spec), ["a_create"]);
+    }
+
+    #[test]
+    fn the_body_matcher_becomes_a_form_match() {
+        let mut file = parse(
+            "pub mod operations {
+                pub struct ACreateWhen(::httpmock::When);
+                impl ACreateWhen {
+                    pub fn body(self, value: &types::A) -> Self { Self(self.0.json_body_obj(value)) }
+                }
+            }",
+        );
+        form_body(&mut file, "a_create").unwrap_or_else(|e| panic!("{e}"));
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains("json_body_obj"), "{text}");
+        assert!(
+            text.contains("serde_urlencoded::to_string(value)"),
+            "{text}"
+        );
+        assert!(text.contains(FORM), "{text}");
+    }
+
+    #[test]
+    fn a_missing_matcher_is_an_error_naming_the_operation() {
+        let mut file = parse("pub mod operations { pub struct Other; }");
+        let err = form_body(&mut file, "a_create").map(|_| ()).unwrap_err();
+        assert!(
+            err.to_string().contains("`a_create` has a form body"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("ACreateWhen::body"), "{err}");
+    }
+}
