@@ -9,6 +9,7 @@
 //! load repair merge overlay drf names validate generate    the stages
 //! paginate deps               page streams generated beside progenitor's code; the crates it needs
 //! mock                        the typed httpmock extension (`<crate>-httpmock`), after generate
+//! version                     the crate's version against its last release; its changelog
 //! diff surface                reports on a merged spec / a generated client
 //! manifest page               openapi/manifest.json; the markdown page reader
 //! walk layout files json error    leaves: the OpenAPI walk, the folder layout,
@@ -38,6 +39,7 @@ pub mod pipeline;
 pub mod repair;
 pub mod surface;
 pub mod validate;
+pub mod version;
 pub mod walk;
 
 pub use error::{Error, Result, Warning};

@@ -99,6 +99,12 @@ enum Command {
         #[arg(long, default_value_t = 9)]
         rounds: usize,
     },
+    /// Record the crate's current version as released: the committed spec
+    /// becomes <crate>/released.json, the manifest's
+    /// [package.metadata.release] version the current one, and the
+    /// changelog's Unreleased entry that version's. Refused when the
+    /// generated files are stale or the version breaks a promise.
+    Release,
     /// What depending on kizen-api costs: cold debug builds of a downstream
     /// crate (with and without the `upload` feature) against a floor crate
     /// holding only what a progenitor client needs, side by side; prints
@@ -177,6 +183,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
         }
+        Command::Release => cmd::release::run(&folders),
         Command::BuildTime { rounds } => cmd::build_time::run(&root(), rounds).map(|report| {
             print!("{report}");
             ExitCode::SUCCESS

@@ -13,7 +13,9 @@ use crate::error::{Error, Result, Warning};
 use crate::files::Output;
 use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
 use crate::load::{self, Document};
-use crate::{deps, drf, generate, json, merge, mock, names, overlay, repair, validate};
+use crate::{
+    deps, drf, files, generate, json, merge, mock, names, overlay, repair, validate, version,
+};
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
 /// pages being imported in the same pass in place of the stored ones.
@@ -81,6 +83,9 @@ pub struct Run {
     /// was given, and `<crate>-httpmock/src/generated.rs` when that crate
     /// exists; empty otherwise.
     pub outputs: Vec<Output>,
+    /// Where the crate's version stands against its last release, when it
+    /// records one (`<crate>/released.json`); its changelog is an output.
+    pub version: Option<version::Verdict>,
 }
 
 /// Runs every stage on `input`; generates the client files for `krate` when
@@ -134,6 +139,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     time("validate", start);
 
     let mut outputs = Vec::new();
+    let mut verdict = None;
     if let Some(krate) = krate {
         let start = Instant::now();
         let manifest = deps::CrateManifest::read(krate)?;
@@ -181,6 +187,17 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 });
             }
         }
+        verdict = version::assess(krate, spec)?;
+        if let Some(verdict) = &verdict {
+            let path = krate.join(version::CHANGELOG_FILE);
+            let existing = if path.is_file() {
+                files::read(&path)?
+            } else {
+                version::NEW_CHANGELOG.to_string()
+            };
+            let contents = verdict.changelog(&existing, &path.display().to_string())?;
+            outputs.push(Output { path, contents });
+        }
         time("generate", start);
     }
     Ok(Run {
@@ -189,6 +206,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         warnings,
         adapted,
         outputs,
+        version: verdict,
     })
 }
 

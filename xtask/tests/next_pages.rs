@@ -33,6 +33,20 @@ fn crate_copy(dest: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let krate = dest.join("kizen-api");
     copy_dir(&root.join("kizen-api"), &krate);
+    // The fixture pages have `pattern`s, which the generated code checks
+    // with regress; S3 has none, so kizen-api does not depend on it yet.
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(
+        !text.contains("\nregress"),
+        "kizen-api depends on regress now: drop this"
+    );
+    let text = text.replacen(
+        "[dependencies]\n",
+        "[dependencies]\nregress.workspace = true\n",
+        1,
+    );
+    std::fs::write(&manifest, text).unwrap();
     krate
 }
 
@@ -349,7 +363,7 @@ fn a_missing_dependency_is_refused_with_its_name() {
         .filter(|l| !l.starts_with("regress"))
         .map(|l| format!("{l}\n"))
         .collect();
-    assert_ne!(text, without, "kizen-api/Cargo.toml has no regress line");
+    assert_ne!(text, without, "the copy has no regress line");
     std::fs::write(&manifest, without).unwrap();
     let before = std::fs::read(krate.join(CLIENT_FILE)).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))

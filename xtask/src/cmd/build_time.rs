@@ -167,22 +167,28 @@ pub fn run(root: &Path, rounds: usize) -> Result<String> {
     Ok(report(&subjects, &measured, rounds))
 }
 
+/// Medians of the times, and of each round's ratio to the floor built in
+/// the same round (this shared machine drifts more between rounds than
+/// within one).
 fn report(subjects: &[Subject], measured: &[Measured], rounds: usize) -> String {
     let medians: Vec<Duration> = measured.iter().map(|m| median(&m.times)).collect();
-    let floor = subjects
-        .iter()
-        .position(|s| s.name == "floor-ring")
-        .map_or(Duration::ZERO, |i| medians[i]);
+    let floor = subjects.iter().position(|s| s.name == "floor-ring");
     let mut out = format!(
         "cold debug builds, median of {rounds} round(s), side by side in one run\n\n\
-         | build | wall | crates | / floor |\n|---|---|---|---|\n"
+         | build | wall | crates | / floor (median of per-round ratios) |\n|---|---|---|---|\n"
     );
     for ((subject, m), wall) in subjects.iter().zip(measured).zip(&medians) {
-        let ratio = if floor.is_zero() {
-            f64::NAN
-        } else {
-            wall.as_secs_f64() / floor.as_secs_f64()
+        let mut ratios: Vec<f64> = match floor {
+            Some(f) => m
+                .times
+                .iter()
+                .zip(&measured[f].times)
+                .map(|(t, f)| t.as_secs_f64() / f.as_secs_f64())
+                .collect(),
+            None => Vec::new(),
         };
+        ratios.sort_by(f64::total_cmp);
+        let ratio = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
         let _ = writeln!(
             out,
             "| {} | {:.1} s | {} | {ratio:.2}x |",

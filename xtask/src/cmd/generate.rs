@@ -14,7 +14,15 @@ pub fn run(folders: &Folders, check: bool) -> Result<ExitCode> {
     let run = pipeline::run(Input::folder(&folders.openapi), Some(&folders.krate), None)?;
     super::print_warnings(&run.warnings);
     super::print_adapted(&run.adapted);
-    let problems = Manifest::load(&folders.openapi)?.verify(&folders.openapi)?;
+    let mut problems: Vec<String> = Manifest::load(&folders.openapi)?
+        .verify(&folders.openapi)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if let Some(verdict) = &run.version {
+        eprintln!("{}", verdict.summary());
+        problems.extend(verdict.problems());
+    }
     if check {
         let stale = files::stale(&run.outputs)?;
         for problem in &problems {

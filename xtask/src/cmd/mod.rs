@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod generate;
 pub mod import;
 pub mod merge;
+pub mod release;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

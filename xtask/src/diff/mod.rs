@@ -183,9 +183,14 @@ pub fn to_json(changes: &[Change]) -> Value {
 
 /// The rules as a markdown table (for the README).
 pub fn rules_table() -> String {
-    let mut out = String::from("| rule | level | meaning |\n| --- | --- | --- |\n");
+    let mut out =
+        String::from("| rule | level | crate bump | meaning |\n| --- | --- | --- | --- |\n");
     for rule in RULES {
-        let _ = writeln!(out, "| `{}` | {} | {} |", rule.id, rule.level, rule.doc);
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            rule.id, rule.level, rule.bump, rule.doc
+        );
     }
     out
 }

@@ -1,0 +1,151 @@
+//! `cargo xtask release`: records the crate's current version as released.
+//! The committed spec becomes `<crate>/released.json`, the manifest's
+//! `[package.metadata.release] version` becomes the current version, and
+//! the changelog's `Unreleased` entry becomes that version's entry. All
+//! three are written atomically, and only when the version keeps the
+//! crate's promises (see `version`).
+
+use std::process::ExitCode;
+
+use super::Folders;
+use crate::error::{Error, Result};
+use crate::files::{self, Output};
+use crate::layout::SPEC_FILE;
+use crate::pipeline::{self, Input};
+use crate::version::{CHANGELOG_FILE, RELEASED_FILE};
+
+pub fn run(folders: &Folders) -> Result<ExitCode> {
+    let run = pipeline::run(Input::folder(&folders.openapi), Some(&folders.krate), None)?;
+    let stale = files::stale(&run.outputs)?;
+    if !stale.is_empty() {
+        return Err(Error::Command {
+            command: "release".into(),
+            message: "the generated files are stale: run `cargo xtask generate` and commit first"
+                .into(),
+        });
+    }
+    let Some(verdict) = &run.version else {
+        return Err(Error::Command {
+            command: "release".into(),
+            message: format!(
+                "{} records no release ({RELEASED_FILE} and [package.metadata.release]); add them first",
+                folders.krate.display()
+            ),
+        });
+    };
+    let problems = verdict.problems();
+    if !problems.is_empty() {
+        return Err(Error::Command {
+            command: "release".into(),
+            message: problems.join("\n"),
+        });
+    }
+    let version = semver::Version::new(
+        verdict.current.major,
+        verdict.current.minor,
+        verdict.current.patch,
+    );
+    if version == verdict.released {
+        eprintln!("{version} is already the released version: nothing to do");
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let manifest_path = folders.krate.join("Cargo.toml");
+    let manifest = set_released(&files::read(&manifest_path)?, &version).ok_or_else(|| {
+        Error::invalid(
+            manifest_path.display().to_string(),
+            "",
+            "expected a `version = \"...\"` line in its [package.metadata.release] table",
+        )
+    })?;
+    let changelog_path = folders.krate.join(CHANGELOG_FILE);
+    let changelog = release_entry(&files::read(&changelog_path)?, &version).ok_or_else(|| {
+        Error::invalid(
+            changelog_path.display().to_string(),
+            "",
+            "expected a generated `## Unreleased` entry (run `cargo xtask generate`)",
+        )
+    })?;
+    let spec = files::read(&folders.krate.join(SPEC_FILE))?;
+    let outputs = [
+        Output {
+            path: folders.krate.join(RELEASED_FILE),
+            contents: spec,
+        },
+        Output {
+            path: manifest_path,
+            contents: manifest,
+        },
+        Output {
+            path: changelog_path,
+            contents: changelog,
+        },
+    ];
+    files::write(&outputs)?;
+    eprintln!("released {version}: run `cargo xtask generate` to start the next Unreleased entry");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `manifest` with the release table's version set to `version`.
+fn set_released(manifest: &str, version: &semver::Version) -> Option<String> {
+    let start = manifest.find("[package.metadata.release]")?;
+    let table_end = manifest[start + 1..]
+        .find("\n[")
+        .map_or(manifest.len(), |i| start + 1 + i);
+    let line_start = start + manifest[start..table_end].find("\nversion")? + 1;
+    let line_end = manifest[line_start..]
+        .find('\n')
+        .map_or(manifest.len(), |i| line_start + i);
+    Some(format!(
+        "{}version = \"{version}\"{}",
+        &manifest[..line_start],
+        &manifest[line_end..]
+    ))
+}
+
+/// `changelog` with the generated `## Unreleased` heading renamed to
+/// `## <version>` and moved out of the generated block, which is left empty.
+fn release_entry(changelog: &str, version: &semver::Version) -> Option<String> {
+    const START: &str = "<!-- unreleased:start -->\n";
+    const END: &str = "<!-- unreleased:end -->";
+    let (before, rest) = changelog.split_once(START)?;
+    let (entry, after) = rest.split_once(END)?;
+    let body = entry.strip_prefix("## Unreleased\n")?;
+    Some(format!(
+        "{before}{START}{END}\n\n## {version}\n{}\n\n{}",
+        body.trim_end_matches('\n'),
+        after.trim_start_matches('\n')
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_release_table_version_is_set_and_nothing_else() {
+        let manifest = "[package]\nversion = \"0.2.0+1\"\n\n[package.metadata.release]\nversion = \"0.1.0\"\n\n[features]\n";
+        let out = set_released(manifest, &semver::Version::new(0, 2, 0)).unwrap_or_default();
+        assert_eq!(
+            out,
+            "[package]\nversion = \"0.2.0+1\"\n\n[package.metadata.release]\nversion = \"0.2.0\"\n\n[features]\n"
+        );
+        assert_eq!(
+            set_released(
+                "[package]\nversion = \"1\"\n",
+                &semver::Version::new(1, 0, 0)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_unreleased_entry_becomes_the_versions() {
+        let log = "# Changelog\n\n<!-- unreleased:start -->\n## Unreleased\n\nAPI changes.\n<!-- unreleased:end -->\n\n## 0.1.0\n\nFirst.\n";
+        let out = release_entry(log, &semver::Version::new(0, 2, 0)).unwrap_or_default();
+        assert_eq!(
+            out,
+            "# Changelog\n\n<!-- unreleased:start -->\n<!-- unreleased:end -->\n\n## 0.2.0\n\nAPI changes.\n\n## 0.1.0\n\nFirst.\n"
+        );
+    }
+}
