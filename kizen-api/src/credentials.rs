@@ -9,9 +9,11 @@ pub const USER_ID_HEADER: HeaderName = HeaderName::from_static("x-user-id");
 /// `X-API-KEY`: the secret.
 pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
-/// Environment variables read by [`Credentials::from_env`].
+/// The business id, for [`Credentials::from_env`].
 pub const BUSINESS_ID_VAR: &str = "KIZEN_BUSINESS_ID";
+/// The user id, for [`Credentials::from_env`].
 pub const USER_ID_VAR: &str = "KIZEN_USER_ID";
+/// The API key (a secret), for [`Credentials::from_env`].
 pub const API_KEY_VAR: &str = "KIZEN_API_KEY";
 
 /// The credentials a [`Client`](crate::Client) sends with every request.
@@ -31,12 +33,17 @@ pub struct Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
+    /// The named credential is empty (or only whitespace).
     #[error("Kizen credential `{0}` is empty")]
     Empty(&'static str),
+    /// The named credential cannot be sent as a header (never shown: it
+    /// may be the secret).
     #[error("Kizen credential `{0}` is not a valid HTTP header value (visible ASCII only)")]
     InvalidHeaderValue(&'static str),
+    /// The named environment variable is not set.
     #[error("environment variable {0} is not set")]
     MissingVariable(&'static str),
+    /// The named environment variable is not valid Unicode.
     #[error("environment variable {0} is not valid Unicode")]
     NotUnicode(&'static str),
 }

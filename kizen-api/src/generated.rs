@@ -12,12 +12,14 @@ pub mod types {
     ///`PresignedPostErrorResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PresignedPostErrorResponse {
+        ///`detail`: the vendor's spec does not describe it.
         pub detail: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
     }
     impl PresignedPostErrorResponse {
+        ///A builder for [`PresignedPostErrorResponse`], one field at a time.
         pub fn builder() -> builder::PresignedPostErrorResponse {
             Default::default()
         }
@@ -40,6 +42,7 @@ pub mod types {
         pub url: ::std::string::String,
     }
     impl PresignedPostResponse {
+        ///A builder for [`PresignedPostResponse`], one field at a time.
         pub fn builder() -> builder::PresignedPostResponse {
             Default::default()
         }
@@ -47,28 +50,43 @@ pub mod types {
     ///`S3Object`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct S3Object {
+        ///`common_key`: the vendor's spec does not describe it.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub common_key: ::std::option::Option<::std::string::String>,
+        ///`content_type`: the vendor's spec does not describe it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_type: ::std::option::Option<::std::string::String>,
+        ///`created`: the vendor's spec does not describe it.
         pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///`employee`: the vendor's spec does not describe it.
         pub employee: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`id`: the vendor's spec does not describe it.
         pub id: ::uuid::Uuid,
+        ///`is_common`: the vendor's spec does not describe it.
         pub is_common: bool,
+        ///`is_public`: the vendor's spec does not describe it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_public: ::std::option::Option<bool>,
+        ///`key`: the vendor's spec does not describe it.
         pub key: ::std::string::String,
+        ///`metadata`: the vendor's spec does not describe it.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`name`: the vendor's spec does not describe it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///`size_bytes`: the vendor's spec does not describe it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size_bytes: ::std::option::Option<i64>,
+        ///`size_formatted`: the vendor's spec does not describe it.
         pub size_formatted: ::std::string::String,
+        ///`thumbnail_url`: the vendor's spec does not describe it.
         pub thumbnail_url: ::std::string::String,
+        ///`url`: the vendor's spec does not describe it.
         pub url: ::std::string::String,
     }
     impl S3Object {
+        ///A builder for [`S3Object`], one field at a time.
         pub fn builder() -> builder::S3Object {
             Default::default()
         }
@@ -87,26 +105,37 @@ pub mod types {
         PartialOrd
     )]
     pub enum S3PresignedPostRetrieveSource {
+        ///`field_value`
         #[serde(rename = "field_value")]
         FieldValue,
+        ///`form_field_value`
         #[serde(rename = "form_field_value")]
         FormFieldValue,
+        ///`activity_field_value`
         #[serde(rename = "activity_field_value")]
         ActivityFieldValue,
+        ///`automation_value`
         #[serde(rename = "automation_value")]
         AutomationValue,
+        ///`employee_import`
         #[serde(rename = "employee_import")]
         EmployeeImport,
+        ///`record_import`
         #[serde(rename = "record_import")]
         RecordImport,
+        ///`meta_import`
         #[serde(rename = "meta_import")]
         MetaImport,
+        ///`smart_connector_import`
         #[serde(rename = "smart_connector_import")]
         SmartConnectorImport,
+        ///`knowledge_source`
         #[serde(rename = "knowledge_source")]
         KnowledgeSource,
+        ///`public_image`
         #[serde(rename = "public_image")]
         PublicImage,
+        ///`third_party_image`
         #[serde(rename = "third_party_image")]
         ThirdPartyImage,
     }
@@ -188,12 +217,14 @@ pub mod types {
         pub uuid: ::std::option::Option<::std::string::String>,
     }
     impl S3SuccessCreateBody {
+        ///A builder for [`S3SuccessCreateBody`], one field at a time.
         pub fn builder() -> builder::S3SuccessCreateBody {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        ///Builds a [`super::PresignedPostErrorResponse`] one field at a time; `try_into()` checks that every required field was set.
         #[derive(Clone, Debug)]
         pub struct PresignedPostErrorResponse {
             detail: ::std::result::Result<
@@ -212,6 +243,7 @@ pub mod types {
             }
         }
         impl PresignedPostErrorResponse {
+            ///Sets `detail`.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -245,6 +277,7 @@ pub mod types {
                 Self { detail: Ok(value.detail) }
             }
         }
+        ///Builds a [`super::PresignedPostResponse`] one field at a time; `try_into()` checks that every required field was set.
         #[derive(Clone, Debug)]
         pub struct PresignedPostResponse {
             expires_at: ::std::result::Result<
@@ -276,6 +309,7 @@ pub mod types {
             }
         }
         impl PresignedPostResponse {
+            ///Sets `expires_at`: When the presigned POST expires
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -288,6 +322,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `fields`: Form fields to include in POST request
             pub fn fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -305,6 +340,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `max_file_size`: Maximum allowed file size in bytes
             pub fn max_file_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -317,6 +353,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `s3object_id`: UUID to use when calling /api/s3/success
             pub fn s3object_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::uuid::Uuid>,
@@ -329,6 +366,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `url`: POST destination URL for upload
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -369,6 +407,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::S3Object`] one field at a time; `try_into()` checks that every required field was set.
         #[derive(Clone, Debug)]
         pub struct S3Object {
             common_key: ::std::result::Result<
@@ -441,6 +480,7 @@ pub mod types {
             }
         }
         impl S3Object {
+            ///Sets `common_key`.
             pub fn common_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -453,6 +493,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `content_type`.
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -465,6 +506,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `created`.
             pub fn created<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -477,6 +519,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `employee`.
             pub fn employee<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -491,6 +534,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::uuid::Uuid>,
@@ -501,6 +545,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `is_common`.
             pub fn is_common<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -513,6 +558,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `is_public`.
             pub fn is_public<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -525,6 +571,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `key`.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -537,6 +584,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `metadata`.
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -551,6 +599,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -563,6 +612,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `size_bytes`.
             pub fn size_bytes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -575,6 +625,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `size_formatted`.
             pub fn size_formatted<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -589,6 +640,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `thumbnail_url`.
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -601,6 +653,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -657,6 +710,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::S3SuccessCreateBody`] one field at a time; `try_into()` checks that every required field was set.
         #[derive(Clone, Debug)]
         pub struct S3SuccessCreateBody {
             business_id: ::std::result::Result<
@@ -697,6 +751,7 @@ pub mod types {
             }
         }
         impl S3SuccessCreateBody {
+            ///Sets `business_id`: ID of the business associated with the S3 object
             pub fn business_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -709,6 +764,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `etag`: S3 object Entity Tag (ETag)
             pub fn etag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -721,6 +777,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `is_public`: Whether the S3 object is public (default: false)
             pub fn is_public<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -733,6 +790,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `key`: S3 object key
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -745,6 +803,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `name`: File name
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -757,6 +816,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `uuid`: S3 object UUID
             pub fn uuid<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -966,6 +1026,7 @@ pub mod builder {
         source: Result<types::S3PresignedPostRetrieveSource, String>,
     }
     impl<'a> S3PresignedPostRetrieve<'a> {
+        ///A request on `client`, no parameter set yet.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -974,6 +1035,7 @@ pub mod builder {
                 source: Err("source was not initialized".to_string()),
             }
         }
+        ///Sets `contenttype`: MIME type of the file. Examples: `application/pdf`, `text/plain`, `image/png`, `application/json`
         pub fn contenttype<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -986,6 +1048,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `filename`: Name of the file to upload (e.g., 'updated-resume.pdf')
         pub fn filename<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -998,6 +1061,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `source`: Allowed values: `field_value`, `form_field_value`, `activity_field_value`, `automation_value`, `employee_import`, `record_import`, `meta_import`, `smart_connector_import`, `knowledge_source`, `public_image`, `third_party_image`
         pub fn source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::S3PresignedPostRetrieveSource>,
@@ -1073,6 +1137,7 @@ pub mod builder {
         body: Result<types::builder::S3SuccessCreateBody, String>,
     }
     impl<'a> S3SuccessCreate<'a> {
+        ///A request on `client`, no parameter set yet.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1080,6 +1145,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `source`: Kind of the file (e.g. 'SMART_CONNECTOR_IMPORT')
         pub fn source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1093,6 +1159,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::S3SuccessCreateBody>,
@@ -1108,6 +1175,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(

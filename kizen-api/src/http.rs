@@ -22,8 +22,10 @@ const S3_READ_TIMEOUT: Duration = Duration::from_secs(120);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
+    /// The credentials are missing or invalid.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+    /// The base URL is not an `http://` or `https://` URL.
     #[error("invalid Kizen base URL `{0}`: expected http:// or https://")]
     BaseUrl(String),
     /// The OS trust store could not be read for TLS.

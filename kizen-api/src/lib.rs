@@ -6,18 +6,23 @@
 //! [`credentials`], [`http`] and [`upload`] are hand-written.
 //!
 //! Every request carries Kizen's three credential headers, added by the
-//! client's hooks from the [`Credentials`] it was built with:
+//! client's hooks from the [`Credentials`] it was built with. There are
+//! three ways in.
+//!
+//! # A typed call
+//!
+//! One method per operation, named after its operationId; parameters are
+//! set on a builder, and `send()` returns the typed answer.
 //!
 //! ```no_run
-//! use kizen_api::types::{S3PresignedPostRetrieveSource, S3SuccessCreateBody};
+//! use kizen_api::types::S3PresignedPostRetrieveSource;
 //! use kizen_api::{BASE_URL, Client, Credentials};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let credentials = Credentials::new("business-id", "user-id", "api-key")?;
-//! // or: Credentials::from_env()? (KIZEN_BUSINESS_ID, KIZEN_USER_ID, KIZEN_API_KEY)
+//! // or: Credentials::from_env()? (KIZEN_BUSINESS_ID, KIZEN_USER_ID, KIZEN_API_KEY),
+//! // or the whole client: Client::from_env()?
 //! let client = Client::with_credentials(BASE_URL, credentials)?;
-//!
-//! // Step 1 of an upload: a presigned POST for S3.
 //! let post = client
 //!     .s3_presigned_post_retrieve()
 //!     .contenttype("application/pdf")
@@ -26,28 +31,76 @@
 //!     .send()
 //!     .await?
 //!     .into_inner();
+//! println!("POST the file to {} before {}", post.url, post.expires_at);
+//! # Ok(())
+//! # }
+//! ```
 //!
-//! // Step 2, not in Kizen's spec: POST the file with `post.fields` to `post.url`.
-//! // (`client.upload_file(path, UploadOptions::new(source))` does all three steps.)
-//! let etag = "9e107d9d372bb6826bd81d3542a419d6";
+//! # A whole upload
 //!
-//! // Step 3: confirm, and get the stored object back.
+//! [`Client::upload_file`] (feature `upload`, on by default) runs Kizen's
+//! three steps: the presigned POST, the file streamed to S3 and checked
+//! against its ETag, and the confirmation, with retries; [`UploadError`]
+//! names the step that failed.
+//!
+//! ```no_run
+//! use kizen_api::{Client, Source, UploadOptions};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_env()?;
 //! let object = client
-//!     .s3_success_create()
-//!     .body(
-//!         S3SuccessCreateBody::builder()
-//!             .uuid(post.s3object_id.to_string())
-//!             .key(post.fields.get("key").cloned())
-//!             .name("resume.pdf".to_string())
-//!             .etag(etag.to_string()),
-//!     )
-//!     .send()
-//!     .await?
-//!     .into_inner();
+//!     .upload_file("resume.pdf", UploadOptions::new(Source::FieldValue))
+//!     .await?;
 //! println!("stored {} at {}", object.id, object.url);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Testing without the network
+//!
+//! The `kizen-api-httpmock` crate (a dev-dependency) adds a typed method
+//! per operation to [`httpmock`](https://docs.rs/httpmock)'s `MockServer`,
+//! and mocks a whole upload in one call, with any step failing on demand:
+//!
+//! ```
+//! use httpmock::MockServer;
+//! use kizen_api::{Client, Credentials, Source, Step, UploadOptions};
+//! use kizen_api_httpmock::UploadScenario;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = MockServer::start_async().await;
+//! let client = Client::with_credentials(&server.base_url(), Credentials::new("b", "u", "k")?)?;
+//! let content = &b"%PDF-1.7 ..."[..];
+//!
+//! let upload = UploadScenario::new("resume.pdf", content).mock(&server);
+//! let options = UploadOptions::new(Source::FieldValue);
+//! let object = client.upload_bytes("resume.pdf", content, options.clone()).await?;
+//! assert_eq!(object.id, upload.object.id);
+//!
+//! let server = MockServer::start_async().await;
+//! let client = Client::with_credentials(&server.base_url(), Credentials::new("b", "u", "k")?)?;
+//! let upload = UploadScenario::new("resume.pdf", content)
+//!     .fail(Step::S3Upload, 403)
+//!     .mock(&server);
+//! let err = client.upload_bytes("resume.pdf", content, options).await.unwrap_err();
+//! assert_eq!(err.step(), Some(Step::S3Upload));
+//! upload.confirm.assert_calls(0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS by rustls on the `ring` provider, with the
+//!   OS trust store; no C toolchain needed, and no process-wide provider
+//!   installed.
+//! - `native-tls`: TLS by the platform library instead (with
+//!   `default-features = false`).
+//! - `upload` (default): [`Client::upload_file`] and its kin.
+//! - `http2`: HTTP/2 by ALPN (off: Kizen's API is small JSON requests).
+
+#![warn(missing_docs)]
 
 // The crate names itself, as generated code may: a PATCH body's clearable
 // fields are `::kizen_api::Nullable` (see the README on drf-spectacular).
@@ -59,7 +112,7 @@ pub mod http;
 pub mod upload;
 
 #[rustfmt::skip] // prettyplease formats it; rustfmt would only churn the diff
-#[allow(clippy::all, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#[allow(clippy::all, clippy::unwrap_used, clippy::expect_used)]
 mod generated;
 
 pub use credentials::{Credentials, CredentialsError};

@@ -7,7 +7,8 @@
 //! pipeline                    load -> repair -> merge -> overlay -> drf -> names -> validate -> generate
 //! download -> import          a vendor page (fetched or a file) -> planned documents
 //! load repair merge overlay drf names validate generate    the stages
-//! paginate deps               page streams generated beside progenitor's code; the crates it needs
+//! paginate deps docs          page streams generated beside progenitor's code; the crates it
+//!                             needs; docs for the items progenitor leaves bare
 //! mock                        the typed httpmock extension (`<crate>-httpmock`), after generate
 //! version                     the crate's version against its last release; its changelog
 //! diff surface                reports on a merged spec / a generated client
@@ -19,6 +20,7 @@
 pub mod cmd;
 pub mod deps;
 pub mod diff;
+pub mod docs;
 pub mod download;
 pub mod drf;
 pub mod error;

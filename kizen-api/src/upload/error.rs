@@ -10,8 +10,11 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Step {
+    /// Step 1: `GET /api/s3/presigned-post`.
     PresignedPost,
+    /// Step 2: the form POST of the file to S3.
     S3Upload,
+    /// Step 3: `POST /api/s3/success`.
     Confirm,
 }
 
@@ -30,54 +33,103 @@ impl fmt::Display for Step {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadError {
+    /// The file could not be opened or read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What the OS said.
         #[source]
         source: std::io::Error,
     },
+    /// The path is a folder or another non-file.
     #[error("{0} is not a regular file")]
     NotAFile(PathBuf),
+    /// The content ended before its declared length.
     #[error("the reader ended after {actual} bytes; {declared} were declared")]
-    ShortRead { declared: u64, actual: u64 },
+    ShortRead {
+        /// The length given.
+        declared: u64,
+        /// The bytes there were.
+        actual: u64,
+    },
+    /// The file is larger than the presigned POST allows.
     #[error("the file is {size} bytes; Kizen accepts at most {max} bytes for this upload")]
-    TooLarge { size: u64, max: u64 },
+    TooLarge {
+        /// The file's size.
+        size: u64,
+        /// Kizen's limit (`max_file_size`).
+        max: u64,
+    },
+    /// Kizen refused to presign the upload (e.g. a file type it does not
+    /// accept for this source).
     #[error("Kizen refused the presigned POST (HTTP 400): {}", show_detail(.detail))]
-    Rejected { detail: BTreeMap<String, String> },
+    Rejected {
+        /// Kizen's reasons, by field.
+        detail: BTreeMap<String, String>,
+    },
+    /// Kizen answered an error status.
     #[error("Kizen answered HTTP {status} in {step}: {body}")]
     Api {
+        /// The step.
         step: Step,
+        /// The HTTP status.
         status: u16,
+        /// The body, as sent.
         body: String,
     },
+    /// The request to Kizen failed (connection, timeout, unreadable answer).
     #[error("request to Kizen failed in {step}: {message}")]
-    Kizen { step: Step, message: String },
-    #[error("the presigned POST has no `key` field")]
-    NoKey,
-    #[error("the presigned POST expires at {expires_at}, too soon to start the upload")]
-    Expired { expires_at: DateTime<Utc> },
-    #[error("S3 rejected the upload (HTTP {status}): {code}: {message}")]
-    S3 {
-        status: u16,
-        code: String,
+    Kizen {
+        /// The step.
+        step: Step,
+        /// What failed.
         message: String,
     },
+    /// The presigned POST's fields have no `key`.
+    #[error("the presigned POST has no `key` field")]
+    NoKey,
+    /// The presigned POST expires before the upload could finish.
+    #[error("the presigned POST expires at {expires_at}, too soon to start the upload")]
+    Expired {
+        /// When it expires.
+        expires_at: DateTime<Utc>,
+    },
+    /// S3 refused the upload.
+    #[error("S3 rejected the upload (HTTP {status}): {code}: {message}")]
+    S3 {
+        /// The HTTP status.
+        status: u16,
+        /// S3's error code (`AccessDenied`, `EntityTooLarge`, ...).
+        code: String,
+        /// S3's message.
+        message: String,
+    },
+    /// The connection to S3 failed.
     #[error("connection to S3 failed: {0}")]
     S3Transport(String),
+    /// S3 accepted the upload without an ETag to check it by.
     #[error("S3 accepted the upload but sent no ETag (neither a header nor a PostResponse body)")]
     MissingEtag,
+    /// S3 stored other bytes than those sent; the upload was not confirmed.
     #[error(
         "integrity check failed: S3 reports ETag {etag}, but the MD5 of the {bytes} bytes \
          sent is {md5}; the upload was not confirmed"
     )]
     Integrity {
+        /// S3's ETag.
         etag: String,
+        /// The MD5 of what was sent.
         md5: String,
+        /// How many bytes were sent.
         bytes: u64,
     },
+    /// Every attempt failed; `last` says how.
     #[error("gave up after {attempts} attempts; last error: {last}")]
     Exhausted {
+        /// Attempts made.
         attempts: u32,
+        /// The last attempt's error.
         #[source]
         last: Box<UploadError>,
     },

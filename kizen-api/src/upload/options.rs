@@ -36,6 +36,9 @@ pub(super) struct Retry {
 }
 
 impl UploadOptions {
+    /// Options for a file of kind `source` (what Kizen stores it for), with
+    /// the defaults: content type guessed from the file name, the file name
+    /// as the object's name, private, 3 attempts from a 500 ms backoff.
     pub fn new(source: Source) -> Self {
         Self {
             source,

@@ -1,0 +1,362 @@
+//! Documents every public item of the generated client that progenitor
+//! leaves bare, so that the crate builds under `#![warn(missing_docs)]`.
+//!
+//! progenitor already carries the vendor's text where the spec has some:
+//! an operation's summary and description on its method, a schema's or a
+//! property's description on its type or field. What it leaves bare gets:
+//! - a builder setter: the doc of the field or parameter it sets (the
+//!   vendor's description, taken from the type or the operation method);
+//! - an enum variant: the value it stands for on the wire;
+//! - a property the vendor did not describe: its wire name, and that the
+//!   vendor gave no description (rather than a made-up one);
+//! - builders, `builder()`, `new`, `body`: what they are for.
+
+use std::collections::BTreeMap;
+
+use syn::{Attribute, Fields, ImplItem, Item, Visibility};
+
+/// Fills the missing docs of `file`, a generated client.
+pub fn fill(file: &mut syn::File) {
+    let fields = field_docs(&file.items);
+    let operations = operation_docs(&file.items);
+    for item in &mut file.items {
+        match item {
+            Item::Mod(m) if m.ident == "types" => {
+                if let Some((_, items)) = &mut m.content {
+                    types(items, &fields);
+                }
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                if let Some((_, items)) = &mut m.content {
+                    operation_builders(items, &operations);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `(type, field)` -> the field's doc lines, for the builders' setters.
+fn field_docs(items: &[Item]) -> BTreeMap<(String, String), String> {
+    let mut docs = BTreeMap::new();
+    for item in items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let Item::Struct(s) = item else { continue };
+            let Fields::Named(named) = &s.fields else {
+                continue;
+            };
+            for field in &named.named {
+                let (Some(ident), Some(text)) = (&field.ident, doc_text(&field.attrs)) else {
+                    continue;
+                };
+                docs.insert((s.ident.to_string(), ident.to_string()), text);
+            }
+        }
+    }
+    docs
+}
+
+/// An operation's builder: the `Client` method that makes it, and each
+/// parameter's description (from the method's "Arguments:" list).
+struct Operation {
+    method: String,
+    parameters: BTreeMap<String, String>,
+}
+
+/// Builder name -> its operation, read from `impl Client`'s methods.
+fn operation_docs(items: &[Item]) -> BTreeMap<String, Operation> {
+    let mut operations = BTreeMap::new();
+    for item in items {
+        let Item::Impl(block) = item else { continue };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident("Client"));
+        if !is_client || block.trait_.is_some() {
+            continue;
+        }
+        for member in &block.items {
+            let ImplItem::Fn(f) = member else { continue };
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                continue;
+            };
+            let syn::Type::Path(path) = &**ty else {
+                continue;
+            };
+            let Some(last) = path.path.segments.last() else {
+                continue;
+            };
+            let parameters = doc_text(&f.attrs)
+                .map(|text| arguments(&text))
+                .unwrap_or_default();
+            operations.insert(
+                last.ident.to_string(),
+                Operation {
+                    method: f.sig.ident.to_string(),
+                    parameters,
+                },
+            );
+        }
+    }
+    operations
+}
+
+/// progenitor's "Arguments:" list: "- `name`: description".
+fn arguments(doc: &str) -> BTreeMap<String, String> {
+    doc.lines()
+        .filter_map(|line| line.trim().strip_prefix("- `"))
+        .filter_map(|rest| rest.split_once("`: "))
+        .map(|(name, text)| (name.to_string(), text.trim().to_string()))
+        .collect()
+}
+
+fn types(items: &mut [Item], fields: &BTreeMap<(String, String), String>) {
+    for item in items {
+        match item {
+            Item::Struct(s) => {
+                if let Fields::Named(named) = &mut s.fields {
+                    for field in &mut named.named {
+                        if is_pub(&field.vis) && !has_doc(&field.attrs) {
+                            let wire = wire_name(&field.attrs)
+                                .or_else(|| field.ident.as_ref().map(ToString::to_string))
+                                .unwrap_or_default();
+                            push(
+                                &mut field.attrs,
+                                &format!("`{wire}`: the vendor's spec does not describe it."),
+                            );
+                        }
+                    }
+                }
+            }
+            Item::Enum(e) => {
+                let name = e.ident.to_string();
+                for variant in &mut e.variants {
+                    if has_doc(&variant.attrs) {
+                        continue;
+                    }
+                    let text = match wire_name(&variant.attrs) {
+                        Some(value) => format!("`{value}`"),
+                        None => format!("A [`{name}`] that is a `{}`.", variant.ident),
+                    };
+                    push(&mut variant.attrs, &text);
+                }
+            }
+            Item::Impl(block) if block.trait_.is_none() => {
+                let ty = type_name(&block.self_ty);
+                for member in &mut block.items {
+                    if let ImplItem::Fn(f) = member
+                        && is_pub(&f.vis)
+                        && !has_doc(&f.attrs)
+                        && f.sig.ident == "builder"
+                    {
+                        push(
+                            &mut f.attrs,
+                            &format!("A builder for [`{ty}`], one field at a time."),
+                        );
+                    }
+                }
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                if let Some((_, items)) = &mut m.content {
+                    type_builders(items, fields);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn type_builders(items: &mut [Item], fields: &BTreeMap<(String, String), String>) {
+    for item in items {
+        match item {
+            Item::Struct(s) if is_pub(&s.vis) && !has_doc(&s.attrs) => {
+                let name = s.ident.to_string();
+                push(
+                    &mut s.attrs,
+                    &format!(
+                        "Builds a [`super::{name}`] one field at a time; `try_into()` checks \
+                         that every required field was set."
+                    ),
+                );
+            }
+            Item::Impl(block) if block.trait_.is_none() => {
+                let ty = type_name(&block.self_ty);
+                for member in &mut block.items {
+                    let ImplItem::Fn(f) = member else { continue };
+                    if !is_pub(&f.vis) || has_doc(&f.attrs) {
+                        continue;
+                    }
+                    let field = f.sig.ident.to_string();
+                    let text = match fields.get(&(ty.clone(), field.clone())) {
+                        Some(doc) => format!("Sets `{field}`: {doc}"),
+                        None => format!("Sets `{field}`."),
+                    };
+                    push(&mut f.attrs, &text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn operation_builders(items: &mut [Item], operations: &BTreeMap<String, Operation>) {
+    for item in items {
+        match item {
+            Item::Struct(s) if is_pub(&s.vis) && !has_doc(&s.attrs) => {
+                let text = match operations.get(&s.ident.to_string()) {
+                    Some(op) => format!(
+                        "A [`Client::{}`](super::Client::{}) request: set its parameters, then \
+                         `send()` it.",
+                        op.method, op.method
+                    ),
+                    None => "A request: set its parameters, then `send()` it.".to_string(),
+                };
+                push(&mut s.attrs, &text);
+            }
+            Item::Impl(block) if block.trait_.is_none() => {
+                let operation = operations.get(&type_name(&block.self_ty));
+                for member in &mut block.items {
+                    let ImplItem::Fn(f) = member else { continue };
+                    if !is_pub(&f.vis) || has_doc(&f.attrs) {
+                        continue;
+                    }
+                    let name = f.sig.ident.to_string();
+                    let described = operation.and_then(|op| op.parameters.get(&name));
+                    let text = match (name.as_str(), described) {
+                        ("new", _) => "A request on `client`, no parameter set yet.".to_string(),
+                        ("body", _) => "Sets the request body.".to_string(),
+                        ("body_map", _) => "Changes the request body with `f`.".to_string(),
+                        (_, Some(doc)) => format!("Sets `{name}`: {doc}"),
+                        (_, None) => format!("Sets the `{name}` parameter."),
+                    };
+                    push(&mut f.attrs, &text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_pub(vis: &Visibility) -> bool {
+    matches!(vis, Visibility::Public(_))
+}
+
+fn has_doc(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
+}
+
+/// The doc comment's text, lines joined.
+fn doc_text(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n").trim().to_string())
+}
+
+/// `#[serde(rename = "...")]`'s value.
+fn wire_name(attrs: &[Attribute]) -> Option<String> {
+    let mut name = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                name = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                // Skip other `key = value` pairs.
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    name
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn push(attrs: &mut Vec<Attribute>, text: &str) {
+    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_items_get_docs_from_the_spec_text_around_them() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Thing {
+                    /// Where it is stored.
+                    pub key: String,
+                    #[serde(rename = "@url")]
+                    pub url: String,
+                }
+                impl Thing { pub fn builder() -> builder::Thing { todo!() } }
+                pub enum Kind {
+                    #[serde(rename = "field_value")]
+                    FieldValue,
+                }
+                pub mod builder {
+                    pub struct Thing { key: String }
+                    impl Thing {
+                        pub fn key<T>(mut self, value: T) -> Self { self }
+                        pub fn url<T>(mut self, value: T) -> Self { self }
+                    }
+                }
+            }
+            impl Client {
+                /// Gets a thing.
+                ///
+                /// Arguments:
+                /// - `filename`: Name of the file to upload
+                pub fn thing_get(&self) -> builder::ThingGet<'_> { todo!() }
+            }
+            pub mod builder {
+                pub struct ThingGet<'a> { client: &'a super::Client }
+                impl<'a> ThingGet<'a> {
+                    pub fn new(client: &'a super::Client) -> Self { todo!() }
+                    pub fn filename<V>(mut self, value: V) -> Self { self }
+                    pub fn other<V>(mut self, value: V) -> Self { self }
+                }
+            }
+        };
+        fill(&mut file);
+        let text = prettyplease::unparse(&file);
+        for expected in [
+            "///`@url`: the vendor's spec does not describe it.",
+            "///A builder for [`Thing`], one field at a time.",
+            "///`field_value`",
+            "///Sets `key`: Where it is stored.",
+            "///Sets `url`.",
+            "///Builds a [`super::Thing`] one field at a time",
+            "///A [`Client::thing_get`](super::Client::thing_get) request",
+            "///Sets `filename`: Name of the file to upload",
+            "///Sets the `other` parameter.",
+            "///A request on `client`, no parameter set yet.",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+    }
+}
