@@ -33,6 +33,11 @@ fn crate_copy(dest: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let krate = dest.join("kizen-api");
     copy_dir(&root.join("kizen-api"), &krate);
+    // kizen-api's dev-dependency; the pipeline generates its mocks too.
+    copy_dir(
+        &root.join("kizen-api-httpmock"),
+        &dest.join("kizen-api-httpmock"),
+    );
     // The fixture pages have `pattern`s, which the generated code checks
     // with regress; S3 has none, so kizen-api does not depend on it yet.
     let manifest = krate.join("Cargo.toml");
@@ -191,8 +196,8 @@ async fn main() {
 }
 "#;
 
-/// A workspace at `dir` with the client generated from the four pages, and
-/// a binary crate beside it that calls it (`calls`).
+/// A workspace at `dir` with the client and its mocks generated from the
+/// four pages, and a binary crate beside it that calls it (`calls`).
 fn generated_workspace(dir: &Path) -> Run {
     let openapi = project(dir);
     let krate = crate_copy(dir);
@@ -200,7 +205,7 @@ fn generated_workspace(dir: &Path) -> Run {
     xtask::files::write(&run.outputs).unwrap();
     common::workspace(
         dir,
-        &["kizen-api", "kizen-calls"],
+        &["kizen-api", "kizen-api-httpmock", "kizen-calls"],
         "kizen-calls",
         "kizen-api = { path = \"../kizen-api\" }\nfutures-util.workspace = true\n",
         PRISM_CALLS,
@@ -216,7 +221,18 @@ fn generated_workspace(dir: &Path) -> Run {
 fn the_generated_crate_compiles_and_works_against_prism() {
     let dir = tempfile::tempdir().unwrap();
     let run = generated_workspace(dir.path());
-    let out = common::cargo(dir.path(), &["build", "--quiet", "-p", "kizen-calls"]);
+    // The mocks generated for the four pages compile too.
+    let out = common::cargo(
+        dir.path(),
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "kizen-calls",
+            "-p",
+            "kizen-api-httpmock",
+        ],
+    );
     assert!(
         out.status.success(),
         "the generated crate does not compile:\n{}",
