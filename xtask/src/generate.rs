@@ -65,7 +65,7 @@ pub fn client(spec: &OpenAPI, value: &Value, krate_name: Option<&str>) -> Result
     let pages = paginate::items(value, &file);
     file.items.extend(pages);
     file.items.extend(crate::drf::nullable_items(value));
-    crate::docs::fill(&mut file);
+    crate::docs::fill(&mut file, value);
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
     Ok(Client { file, source })
 }
