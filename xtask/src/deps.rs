@@ -17,87 +17,117 @@ const BUILT_IN: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
 /// The external crates `file` names: the first segment of every
 /// `::absolute` path and of every `use` tree.
 pub fn used(file: &syn::File) -> BTreeSet<String> {
-    struct Crates(BTreeSet<String>);
-    impl<'ast> Visit<'ast> for Crates {
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            if path.leading_colon.is_some()
-                && let Some(first) = path.segments.first()
-            {
-                self.0.insert(first.ident.to_string());
-            }
-            syn::visit::visit_path(self, path);
-        }
-        // `<T>::f` and `<T as Trait>::f`: the path after the type names no crate.
-        fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
-            match &node.qself {
-                Some(qself) => self.qualified(qself, &node.path),
-                None => syn::visit::visit_expr_path(self, node),
-            }
-        }
-        fn visit_type_path(&mut self, node: &'ast syn::TypePath) {
-            match &node.qself {
-                Some(qself) => self.qualified(qself, &node.path),
-                None => syn::visit::visit_type_path(self, node),
-            }
-        }
-        fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-            let mut tree = &item.tree;
-            loop {
-                match tree {
-                    syn::UseTree::Path(p) => {
-                        self.0.insert(p.ident.to_string());
-                        break;
-                    }
-                    syn::UseTree::Name(n) => {
-                        self.0.insert(n.ident.to_string());
-                        break;
-                    }
-                    syn::UseTree::Rename(r) => {
-                        self.0.insert(r.ident.to_string());
-                        break;
-                    }
-                    syn::UseTree::Group(g) => match g.items.first() {
-                        Some(first) if g.items.len() == 1 => tree = first,
-                        _ => break,
-                    },
-                    syn::UseTree::Glob(_) => break,
-                }
-            }
-        }
+    Used::of(file).crates()
+}
+
+/// What a piece of generated code names, read off its syntax tree (which
+/// cannot leave the thread that parsed it): path roots, and the modules it
+/// defines at its top level (which are not crates).
+#[derive(Debug, Default, Clone)]
+pub struct Used {
+    roots: BTreeSet<String>,
+    local: BTreeSet<String>,
+}
+
+impl Used {
+    /// Adds what another part of the same file names.
+    pub fn extend(&mut self, other: Used) {
+        self.roots.extend(other.roots);
+        self.local.extend(other.local);
     }
-    impl Crates {
-        fn qualified(&mut self, qself: &syn::QSelf, path: &syn::Path) {
-            self.visit_type(&qself.ty);
-            // The trait of `<T as Trait>` is a path of its own.
-            if qself.position > 0 {
-                let mut segments = path.segments.iter().take(qself.position);
+
+    /// The external crates named.
+    pub fn crates(&self) -> BTreeSet<String> {
+        self.roots
+            .iter()
+            .filter(|c| !BUILT_IN.contains(&c.as_str()) && !self.local.contains(*c))
+            .cloned()
+            .collect()
+    }
+
+    /// What `file` names.
+    pub fn of(file: &syn::File) -> Self {
+        struct Crates(BTreeSet<String>);
+        impl<'ast> Visit<'ast> for Crates {
+            fn visit_path(&mut self, path: &'ast syn::Path) {
                 if path.leading_colon.is_some()
-                    && let Some(first) = segments.next()
+                    && let Some(first) = path.segments.first()
                 {
                     self.0.insert(first.ident.to_string());
                 }
+                syn::visit::visit_path(self, path);
             }
-            for segment in &path.segments {
-                self.visit_path_arguments(&segment.arguments);
+            // `<T>::f` and `<T as Trait>::f`: the path after the type names no crate.
+            fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
+                match &node.qself {
+                    Some(qself) => self.qualified(qself, &node.path),
+                    None => syn::visit::visit_expr_path(self, node),
+                }
+            }
+            fn visit_type_path(&mut self, node: &'ast syn::TypePath) {
+                match &node.qself {
+                    Some(qself) => self.qualified(qself, &node.path),
+                    None => syn::visit::visit_type_path(self, node),
+                }
+            }
+            fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+                let mut tree = &item.tree;
+                loop {
+                    match tree {
+                        syn::UseTree::Path(p) => {
+                            self.0.insert(p.ident.to_string());
+                            break;
+                        }
+                        syn::UseTree::Name(n) => {
+                            self.0.insert(n.ident.to_string());
+                            break;
+                        }
+                        syn::UseTree::Rename(r) => {
+                            self.0.insert(r.ident.to_string());
+                            break;
+                        }
+                        syn::UseTree::Group(g) => match g.items.first() {
+                            Some(first) if g.items.len() == 1 => tree = first,
+                            _ => break,
+                        },
+                        syn::UseTree::Glob(_) => break,
+                    }
+                }
             }
         }
+        impl Crates {
+            fn qualified(&mut self, qself: &syn::QSelf, path: &syn::Path) {
+                self.visit_type(&qself.ty);
+                // The trait of `<T as Trait>` is a path of its own.
+                if qself.position > 0 {
+                    let mut segments = path.segments.iter().take(qself.position);
+                    if path.leading_colon.is_some()
+                        && let Some(first) = segments.next()
+                    {
+                        self.0.insert(first.ident.to_string());
+                    }
+                }
+                for segment in &path.segments {
+                    self.visit_path_arguments(&segment.arguments);
+                }
+            }
+        }
+        // Modules the file defines are not crates.
+        let local: BTreeSet<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) => Some(m.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        let mut crates = Crates(BTreeSet::new());
+        crates.visit_file(file);
+        Used {
+            roots: crates.0,
+            local,
+        }
     }
-    // Modules the file defines are not crates.
-    let local: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Mod(m) => Some(m.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    let mut crates = Crates(BTreeSet::new());
-    crates.visit_file(file);
-    crates
-        .0
-        .into_iter()
-        .filter(|c| !BUILT_IN.contains(&c.as_str()) && !local.contains(c))
-        .collect()
 }
 
 /// What the client crate's `Cargo.toml` says that generation needs.
@@ -139,10 +169,11 @@ impl CrateManifest {
         Ok(Some(CrateManifest { path, name, crates }))
     }
 
-    /// Fails, naming each crate, when `file` uses a crate this one does not
-    /// depend on.
-    pub fn check(&self, file: &syn::File) -> Result<()> {
-        let missing: Vec<String> = used(file)
+    /// Fails, naming each crate, when the generated code uses a crate this
+    /// one does not depend on.
+    pub fn check(&self, used: &Used) -> Result<()> {
+        let missing: Vec<String> = used
+            .crates()
             .into_iter()
             .filter(|c| !self.crates.contains(c))
             .collect();
@@ -200,14 +231,14 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(manifest.name.as_deref(), Some("x"));
         let err = manifest
-            .check(&parse(source))
+            .check(&Used::of(&parse(source)))
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(err.contains("uses the crate(s) regress"), "{err}");
         assert!(
             manifest
-                .check(&parse("fn f() { ::x::Own; ::serde::de(); }"))
+                .check(&Used::of(&parse("fn f() { ::x::Own; ::serde::de(); }")))
                 .is_ok()
         );
     }

@@ -35,7 +35,11 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str) -> Result<Client> {
         form_body(&mut file, &operation_id)?;
     }
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
-    Ok(Client { file, source })
+    Ok(Client {
+        source,
+        defined: Default::default(),
+        used: crate::deps::Used::of(&file),
+    })
 }
 
 fn mock_error(message: String) -> Error {

@@ -175,56 +175,85 @@ fn rename(merged: &mut Merged, old: &str, new: &str) -> Result<()> {
     Ok(())
 }
 
-/// Items of one name in one module of the generated `source`: an error
-/// naming each (and the schemas that Rust name comes from), before the
-/// code is written.
-pub fn check_generated(file: &syn::File, merged: &Merged) -> Result<()> {
-    let mut duplicates = Vec::new();
-    let mut modules = vec![("crate".to_string(), &file.items)];
-    while let Some((module, items)) = modules.pop() {
-        let mut seen = BTreeSet::new();
-        for item in items {
-            let name = match item {
-                syn::Item::Struct(s) => s.ident.to_string(),
-                syn::Item::Enum(e) => e.ident.to_string(),
-                syn::Item::Type(t) => t.ident.to_string(),
-                syn::Item::Fn(f) => f.sig.ident.to_string(),
-                syn::Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
-                        modules.push((format!("{module}::{}", m.ident), inner));
-                    }
-                    m.ident.to_string()
-                }
-                syn::Item::Impl(i) if i.trait_.is_none() => {
-                    let mut methods = BTreeSet::new();
-                    for member in &i.items {
-                        if let syn::ImplItem::Fn(f) = member
-                            && !methods.insert(f.sig.ident.to_string())
-                        {
-                            duplicates.push(format!("method `{}` in {module}", f.sig.ident));
+/// The names generated code defines, by module, read off its syntax tree
+/// (which cannot leave the thread that parsed it): for [`check_generated`].
+#[derive(Debug, Default, Clone)]
+pub struct Defined {
+    /// (module, name), in order.
+    items: Vec<(String, String)>,
+    /// Methods defined twice in one `impl`, described.
+    methods: Vec<String>,
+}
+
+impl Defined {
+    /// Adds the names another part of the same file defines.
+    pub fn extend(&mut self, other: Defined) {
+        self.items.extend(other.items);
+        self.methods.extend(other.methods);
+    }
+
+    /// The names `items`, top-level items of the generated file, define.
+    pub fn of(items: &[syn::Item]) -> Self {
+        let mut defined = Defined::default();
+        let mut modules = vec![("crate".to_string(), items)];
+        while let Some((module, items)) = modules.pop() {
+            for item in items {
+                let name = match item {
+                    syn::Item::Struct(s) => s.ident.to_string(),
+                    syn::Item::Enum(e) => e.ident.to_string(),
+                    syn::Item::Type(t) => t.ident.to_string(),
+                    syn::Item::Fn(f) => f.sig.ident.to_string(),
+                    syn::Item::Mod(m) => {
+                        if let Some((_, inner)) = &m.content {
+                            modules.push((format!("{module}::{}", m.ident), inner.as_slice()));
                         }
+                        m.ident.to_string()
                     }
-                    continue;
-                }
-                _ => continue,
-            };
-            if !seen.insert(name.clone()) {
-                let from: Vec<String> = merged
-                    .spec
-                    .pointer("/components/schemas")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flat_map(|s| s.keys())
-                    .filter(|n| type_name(n) == name)
-                    .map(|n| format!("`{n}`"))
-                    .collect();
-                let source = if from.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (from schema {})", from.join(", "))
+                    syn::Item::Impl(i) if i.trait_.is_none() => {
+                        let mut methods = BTreeSet::new();
+                        for member in &i.items {
+                            if let syn::ImplItem::Fn(f) = member
+                                && !methods.insert(f.sig.ident.to_string())
+                            {
+                                defined
+                                    .methods
+                                    .push(format!("method `{}` in {module}", f.sig.ident));
+                            }
+                        }
+                        continue;
+                    }
+                    _ => continue,
                 };
-                duplicates.push(format!("`{module}::{name}`{source}"));
+                defined.items.push((module.clone(), name));
             }
+        }
+        defined
+    }
+}
+
+/// Items of one name in one module of the generated code: an error naming
+/// each (and the schemas that Rust name comes from), before the code is
+/// written.
+pub fn check_generated(defined: &Defined, merged: &Merged) -> Result<()> {
+    let mut duplicates = defined.methods.clone();
+    let mut seen = BTreeSet::new();
+    for (module, name) in &defined.items {
+        if !seen.insert((module, name)) {
+            let from: Vec<String> = merged
+                .spec
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|s| s.keys())
+                .filter(|n| type_name(n) == *name)
+                .map(|n| format!("`{n}`"))
+                .collect();
+            let source = if from.is_empty() {
+                String::new()
+            } else {
+                format!(" (from schema {})", from.join(", "))
+            };
+            duplicates.push(format!("`{module}::{name}`{source}"));
         }
     }
     if duplicates.is_empty() {
@@ -329,12 +358,18 @@ mod tests {
         let parse = |s: &str| syn::parse_file(s).unwrap_or_else(|e| panic!("{e}"));
         let source =
             parse("pub mod types { pub struct A; pub struct A; } impl X { fn f() {} fn f() {} }");
-        let err = check_generated(&source, &m)
+        let err = check_generated(&Defined::of(&source.items), &m)
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(err.contains("`crate::types::A`"), "{err}");
         assert!(err.contains("method `f` in crate"), "{err}");
-        assert!(check_generated(&parse("pub mod types { pub struct A; }"), &m).is_ok());
+        assert!(
+            check_generated(
+                &Defined::of(&parse("pub mod types { pub struct A; }").items),
+                &m
+            )
+            .is_ok()
+        );
     }
 }

@@ -25,6 +25,9 @@ pub struct Input {
     imported: Vec<Document>,
     /// Stored file names the imported pages rewrite or delete.
     replaced: BTreeSet<String>,
+    /// Whether generation may take a second core (see `generate::client`);
+    /// not while the caller keeps one busy.
+    second_core: bool,
 }
 
 impl Input {
@@ -34,7 +37,13 @@ impl Input {
             openapi: openapi.to_path_buf(),
             imported: Vec::new(),
             replaced: BTreeSet::new(),
+            second_core: true,
         }
+    }
+
+    /// The caller keeps a second core busy meanwhile: generate on one.
+    pub fn second_core_busy(&mut self) {
+        self.second_core = false;
     }
 
     /// A page's `documents` take the place of the stored files `names`
@@ -98,6 +107,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         openapi,
         imported,
         replaced,
+        second_core,
     } = input;
 
     let start = Instant::now();
@@ -151,21 +161,21 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         // +14.7 % without, in alternating runs.
         let (client, rendered) = std::thread::scope(|scope| {
             let rendered = scope.spawn(|| json::pretty(spec));
-            let client = generate::client(&parsed, spec, name);
+            let client = generate::client(&parsed, spec, name, second_core);
             let rendered = rendered
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (client, rendered)
         });
-        let client = client?;
-        names::check_generated(&client.file, &merged)?;
+        let generate::Client {
+            source,
+            defined,
+            used,
+        } = client?;
+        names::check_generated(&defined, &merged)?;
         if let Some(manifest) = &manifest {
-            manifest.check(&client.file)?;
+            manifest.check(&used)?;
         }
-        let generate::Client { file, source } = client;
-        // Freeing the syntax tree of a large client takes a while of its
-        // own: it is part of generating, and timed with it.
-        drop(file);
         outputs = vec![
             Output {
                 path: krate.join(SPEC_FILE),
@@ -180,7 +190,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
             let mocks = layout::mock_crate(krate, name);
             if let Some(mock_manifest) = deps::CrateManifest::read(&mocks)? {
                 let mock = mock::file(&parsed, spec, name)?;
-                mock_manifest.check(&mock.file)?;
+                mock_manifest.check(&mock.used)?;
                 outputs.push(Output {
                     path: mocks.join(CLIENT_FILE),
                     contents: mock.source,

@@ -393,3 +393,24 @@ fn the_client_compiles_and_reads_every_get_from_prism() {
         );
     }
 }
+
+/// The client is formatted in two parts on two threads (see
+/// `generate::client`); end to end they are what formatting the whole file
+/// gives: the text is a fixed point of prettyplease.
+#[test]
+fn the_client_formats_as_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (openapi, krate) = project(dir.path());
+    let run = generate(&openapi, &krate);
+    let source = &run.output(CLIENT_FILE).unwrap().contents;
+    let code = source
+        .strip_prefix(xtask::generate::BANNER)
+        .and_then(|s| s.strip_prefix('\n'))
+        .unwrap();
+    assert!(code.contains("pub mod builder"), "nothing to split");
+    let whole = prettyplease::unparse(&syn::parse_file(code).unwrap());
+    assert!(
+        whole == code,
+        "the two parts differ from the whole file's formatting"
+    );
+}
