@@ -233,8 +233,8 @@ fn has_doc(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }
 
-/// The doc comment's text, lines joined.
-fn doc_text(attrs: &[Attribute]) -> Option<String> {
+/// The doc comment's text, lines joined (also what `surface` reads).
+pub fn doc_text(attrs: &[Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))

@@ -7,9 +7,7 @@
 
 use std::fmt::Write;
 
-use syn::{
-    Attribute, Fields, GenericArgument, ImplItem, Item, ItemMod, PathArguments, ReturnType, Type,
-};
+use syn::{Fields, GenericArgument, ImplItem, Item, ItemMod, PathArguments, ReturnType, Type};
 
 use crate::error::{Error, Result};
 
@@ -33,7 +31,8 @@ pub fn render(source: &str) -> Result<String> {
             let Some(builder) = last_ident(ret).filter(|_| path_has(ret, "builder")) else {
                 continue;
             };
-            let request = doc(&method.attrs)
+            let request = crate::docs::doc_text(&method.attrs)
+                .unwrap_or_default()
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("Sends a "))
                 .map(|l| l.replace(['`'], "").replace(" request to ", " "))
@@ -125,24 +124,6 @@ fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
         }) if ident == name => Some(items.as_slice()),
         _ => None,
     })
-}
-
-fn doc(attrs: &[Attribute]) -> String {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn last_ident(ty: &Type) -> Option<String> {
