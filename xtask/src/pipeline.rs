@@ -197,7 +197,12 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 });
             }
         }
-        verdict = version::assess(krate, spec)?;
+        let companions: Vec<PathBuf> = name
+            .map(|name| layout::mock_crate(krate, name))
+            .filter(|mocks| mocks.join("Cargo.toml").is_file())
+            .into_iter()
+            .collect();
+        verdict = version::assess(krate, &companions, spec)?;
         if let Some(verdict) = &verdict {
             let path = krate.join(version::CHANGELOG_FILE);
             let existing = if path.is_file() {

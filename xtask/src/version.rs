@@ -16,7 +16,7 @@
 //!   `generate --check` fails when it is stale.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use semver::{BuildMetadata, Version};
 use serde_json::Value;
@@ -49,40 +49,29 @@ pub struct Verdict {
     pub needed: Option<(Version, Bump, Change)>,
     /// The build metadata the vendor's API version calls for.
     pub metadata: BuildMetadata,
+    /// The crates generated from the same spec, with their versions.
+    pub companions: Vec<(String, Version)>,
 }
 
 /// The crate's verdict, or `None` when it records no release (a crate the
 /// pipeline generates for a test, or before its first release).
-pub fn assess(krate: &Path, spec: &Value) -> Result<Option<Verdict>> {
+/// `companions` are crates generated from the same spec (the mocks), which
+/// must carry the same version.
+pub fn assess(krate: &Path, companions: &[PathBuf], spec: &Value) -> Result<Option<Verdict>> {
     let released_path = krate.join(RELEASED_FILE);
     if !released_path.is_file() {
         return Ok(None);
     }
-    let manifest_path = krate.join("Cargo.toml");
-    let manifest = manifest_path.display().to_string();
-    let table: toml::Table = toml::from_str(&files::read(&manifest_path)?)
-        .map_err(|e| Error::invalid(&manifest, "", format!("not a Cargo manifest: {e}")))?;
-    let version_at = |pointer: &[&str]| -> Result<Version> {
-        let mut value: Option<&toml::Value> = None;
-        for (i, key) in pointer.iter().enumerate() {
-            value = if i == 0 {
-                table.get(*key)
-            } else {
-                value.and_then(|v| v.get(*key))
-            };
-        }
-        let text = value.and_then(toml::Value::as_str).ok_or_else(|| {
-            Error::invalid(
-                &manifest,
-                "",
-                format!("expected `{}` (a version string)", pointer.join(".")),
-            )
-        })?;
-        Version::parse(text)
-            .map_err(|e| Error::invalid(&manifest, "", format!("`{}`: {e}", pointer.join("."))))
-    };
+    let (manifest, table) = manifest(krate)?;
+    let version_at = |pointer: &[&str]| version_in(&manifest, &table, pointer);
     let current = version_at(&["package", "version"])?;
     let released = version_at(&["package", "metadata", "release", "version"])?;
+    let mut others = Vec::new();
+    for companion in companions {
+        let (manifest, table) = self::manifest(companion)?;
+        let version = version_in(&manifest, &table, &["package", "version"])?;
+        others.push((manifest, version));
+    }
     let name = released_path.display().to_string();
     let old = json::parse(&name, &files::read(&released_path)?, 0)?;
     let changes = diff::compare(&old, spec);
@@ -98,7 +87,38 @@ pub fn assess(krate: &Path, spec: &Value) -> Result<Option<Verdict>> {
         changes,
         needed,
         metadata,
+        companions: others,
     }))
+}
+
+/// The crate's manifest: its path (for messages) and its table.
+fn manifest(krate: &Path) -> Result<(String, toml::Table)> {
+    let path = krate.join("Cargo.toml");
+    let manifest = path.display().to_string();
+    let table: toml::Table = toml::from_str(&files::read(&path)?)
+        .map_err(|e| Error::invalid(&manifest, "", format!("not a Cargo manifest: {e}")))?;
+    Ok((manifest, table))
+}
+
+/// The version at `pointer` (keys) of a manifest's table.
+fn version_in(manifest: &str, table: &toml::Table, pointer: &[&str]) -> Result<Version> {
+    let mut value: Option<&toml::Value> = None;
+    for (i, key) in pointer.iter().enumerate() {
+        value = if i == 0 {
+            table.get(*key)
+        } else {
+            value.and_then(|v| v.get(*key))
+        };
+    }
+    let text = value.and_then(toml::Value::as_str).ok_or_else(|| {
+        Error::invalid(
+            manifest,
+            "",
+            format!("expected `{}` (a version string)", pointer.join(".")),
+        )
+    })?;
+    Version::parse(text)
+        .map_err(|e| Error::invalid(manifest, "", format!("`{}`: {e}", pointer.join("."))))
 }
 
 /// The smallest version after `released` that a `bump` allows.
@@ -179,6 +199,17 @@ impl Verdict {
                     ""
                 },
             ));
+        }
+        for (manifest, version) in &self.companions {
+            if *version != self.current {
+                problems.push(format!(
+                    "{manifest} has version {version}, but it is generated from the same spec \
+                     as {} ({}): set `version = \"{}\"` in both",
+                    self.manifest,
+                    self.current,
+                    self.expected()
+                ));
+            }
         }
         if self.current.build != self.metadata {
             problems.push(format!(

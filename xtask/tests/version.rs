@@ -208,3 +208,35 @@ fn a_release_of_an_unchanged_version_does_nothing() {
         std::fs::read_to_string(krate.join("Cargo.toml")).unwrap()
     );
 }
+
+/// The mocks are generated from the same spec: they carry the same version.
+#[test]
+fn the_mocks_carry_the_clients_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (openapi, krate) = project(dir.path(), &common::fixture_spec(), "0.1.0+1.0.0");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mocks = dir.path().join("kizen-api-httpmock");
+    std::fs::create_dir_all(mocks.join("src")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("kizen-api-httpmock/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("\nversion = \"0.1.0+1.0.0\"\n"),
+        "{manifest}"
+    );
+    std::fs::write(
+        mocks.join("Cargo.toml"),
+        manifest.replace("\nversion = \"0.1.0+1.0.0\"\n", "\nversion = \"0.0.9\"\n"),
+    )
+    .unwrap();
+    xtask(&openapi, &krate, &["generate"]);
+    assert!(
+        mocks.join("src/generated.rs").is_file(),
+        "no mocks generated"
+    );
+    let (out, err) = xtask(&openapi, &krate, &["generate", "--check"]);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("kizen-api-httpmock/Cargo.toml has version 0.0.9, but it is generated from the same spec")
+            && err.contains("set `version = \"0.1.0+1.0.0\"` in both"),
+        "{err}"
+    );
+}
