@@ -8,8 +8,10 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use kizen_api::*;
+    ///Which [`Client::s3_presigned_post_retrieve`](kizen_api::Client::s3_presigned_post_retrieve) requests a mock matches: its method and path, narrowed by the parameter and body matchers.
     pub struct S3PresignedPostRetrieveWhen(::httpmock::When);
     impl S3PresignedPostRetrieveWhen {
+        ///Matches the operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -17,27 +19,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api/s3/presigned-post$").unwrap()),
             )
         }
+        ///httpmock's own matcher or response, to go beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches the `contenttype` parameter.
         pub fn contenttype(self, value: &str) -> Self {
             Self(self.0.query_param("contenttype", value.to_string()))
         }
+        ///Matches the `filename` parameter.
         pub fn filename(self, value: &str) -> Self {
             Self(self.0.query_param("filename", value.to_string()))
         }
+        ///Matches the `source` parameter.
         pub fn source(self, value: types::S3PresignedPostRetrieveSource) -> Self {
             Self(self.0.query_param("source", value.to_string()))
         }
     }
+    ///What a mock of [`Client::s3_presigned_post_retrieve`](kizen_api::Client::s3_presigned_post_retrieve) answers: one of its documented responses.
     pub struct S3PresignedPostRetrieveThen(::httpmock::Then);
     impl S3PresignedPostRetrieveThen {
+        ///Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        ///httpmock's own matcher or response, to go beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers with the `ok` response: its status, and `value` as its body where it has one.
         pub fn ok(self, value: &types::PresignedPostResponse) -> Self {
             Self(
                 self
@@ -47,6 +57,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        ///Answers with the `bad_request` response: its status, and `value` as its body where it has one.
         pub fn bad_request(self, value: &types::PresignedPostErrorResponse) -> Self {
             Self(
                 self
@@ -57,8 +68,10 @@ pub mod operations {
             )
         }
     }
+    ///Which [`Client::s3_success_create`](kizen_api::Client::s3_success_create) requests a mock matches: its method and path, narrowed by the parameter and body matchers.
     pub struct S3SuccessCreateWhen(::httpmock::When);
     impl S3SuccessCreateWhen {
+        ///Matches the operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -66,9 +79,11 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api/s3/success$").unwrap()),
             )
         }
+        ///httpmock's own matcher or response, to go beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        ///Matches the `source` parameter.
         pub fn source<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -79,6 +94,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("source"))
             }
         }
+        ///Matches the request body, as the client sends it.
         pub fn body(self, value: &types::S3SuccessCreateBody) -> Self {
             let form = ::serde_urlencoded::to_string(value)
                 .unwrap_or_else(|e| {
@@ -94,14 +110,18 @@ pub mod operations {
             )
         }
     }
+    ///What a mock of [`Client::s3_success_create`](kizen_api::Client::s3_success_create) answers: one of its documented responses.
     pub struct S3SuccessCreateThen(::httpmock::Then);
     impl S3SuccessCreateThen {
+        ///Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        ///httpmock's own matcher or response, to go beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        ///Answers with the `ok` response: its status, and `value` as its body where it has one.
         pub fn ok(self, value: &types::S3Object) -> Self {
             Self(
                 self
@@ -117,12 +137,14 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    ///Mocks [`Client::s3_presigned_post_retrieve`](kizen_api::Client::s3_presigned_post_retrieve): `config_fn` says which requests it matches and what it answers.
     fn s3_presigned_post_retrieve<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::S3PresignedPostRetrieveWhen,
             operations::S3PresignedPostRetrieveThen,
         );
+    ///Mocks [`Client::s3_success_create`](kizen_api::Client::s3_success_create): `config_fn` says which requests it matches and what it answers.
     fn s3_success_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::S3SuccessCreateWhen, operations::S3SuccessCreateThen);

@@ -36,8 +36,10 @@
 //! A whole upload (`Client::upload_file`: presigned POST, S3, confirmation)
 //! is one call: see [`UploadScenario`].
 
+#![warn(missing_docs)]
+
 #[rustfmt::skip] // prettyplease formats it; rustfmt would only churn the diff
-#[allow(clippy::all, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#[allow(clippy::all, clippy::unwrap_used, clippy::expect_used)]
 mod generated;
 
 pub mod upload;

@@ -225,6 +225,89 @@ fn operation_builders(items: &mut [Item], operations: &BTreeMap<String, Operatio
     }
 }
 
+/// Fills the missing docs of `file`, the httpmock extension generated from
+/// `spec` for the client crate `krate` (as Rust spells it): progenitor
+/// documents none of its `When`/`Then` wrappers or `MockServerExt` methods.
+pub fn fill_mocks(file: &mut syn::File, spec: &Value, krate: &str) {
+    // `<Operation>When` / `<Operation>Then` -> the client method.
+    let methods: BTreeMap<String, String> = walk::operations(spec)
+        .filter_map(|(_, _, op, _)| op.get("operationId").and_then(Value::as_str))
+        .map(|id| {
+            let method = names::method_name(id);
+            (names::type_name(&method), method)
+        })
+        .collect();
+    let link = |method: &str| format!("[`Client::{method}`]({krate}::Client::{method})");
+    for item in &mut file.items {
+        match item {
+            Item::Mod(m) if m.ident == "operations" => {
+                let Some((_, items)) = &mut m.content else {
+                    continue;
+                };
+                for item in items {
+                    match item {
+                        Item::Struct(s) if !has_doc(&s.attrs) => {
+                            let name = s.ident.to_string();
+                            let (op, when) = match name.strip_suffix("When") {
+                                Some(op) => (op, true),
+                                None => (name.strip_suffix("Then").unwrap_or(&name), false),
+                            };
+                            let method = methods.get(op).map_or_else(String::new, |m| link(m));
+                            let text = if when {
+                                format!(
+                                    "Which {method} requests a mock matches: its method and path, narrowed by the parameter and body matchers."
+                                )
+                            } else {
+                                format!(
+                                    "What a mock of {method} answers: one of its documented responses."
+                                )
+                            };
+                            push(&mut s.attrs, &text);
+                        }
+                        Item::Impl(block) if block.trait_.is_none() => {
+                            let when = type_name(&block.self_ty).ends_with("When");
+                            for member in &mut block.items {
+                                let ImplItem::Fn(f) = member else { continue };
+                                if !is_pub(&f.vis) || has_doc(&f.attrs) {
+                                    continue;
+                                }
+                                let name = f.sig.ident.to_string();
+                                let text = match (name.as_str(), when) {
+                                    ("new", true) => "Matches the operation's method and path.".to_string(),
+                                    ("new", false) => "Wraps httpmock's `Then`.".to_string(),
+                                    ("into_inner", _) => "httpmock's own matcher or response, to go beyond what the spec allows.".to_string(),
+                                    ("body", true) => "Matches the request body, as the client sends it.".to_string(),
+                                    (_, true) => format!("Matches the `{name}` parameter."),
+                                    (_, false) => format!("Answers with the `{name}` response: its status, and `value` as its body where it has one."),
+                                };
+                                push(&mut f.attrs, &text);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Item::Trait(t) => {
+                for member in &mut t.items {
+                    if let syn::TraitItem::Fn(f) = member
+                        && !has_doc(&f.attrs)
+                    {
+                        let name = f.sig.ident.to_string();
+                        push(
+                            &mut f.attrs,
+                            &format!(
+                                "Mocks {}: `config_fn` says which requests it matches and what it answers.",
+                                link(&name)
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn is_pub(vis: &Visibility) -> bool {
     matches!(vis, Visibility::Public(_))
 }
@@ -365,6 +448,37 @@ mod tests {
             "///Sets `filename`: Name of the file to upload",
             "///Sets the `other` parameter.",
             "///A request on `client`, no parameter set yet.",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn mocks_get_docs_linking_their_operation() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod operations {
+                pub struct ThingGetWhen(::httpmock::When);
+                impl ThingGetWhen {
+                    pub fn new(inner: ::httpmock::When) -> Self { todo!() }
+                    pub fn filename(self, value: &str) -> Self { self }
+                }
+                pub struct ThingGetThen(::httpmock::Then);
+                impl ThingGetThen { pub fn ok(self, value: &types::Thing) -> Self { self } }
+            }
+            pub trait MockServerExt {
+                fn thing_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>;
+            }
+        };
+        let spec = serde_json::json!({"paths": {"/things": {"get": {"operationId": "thing_get"}}}});
+        fill_mocks(&mut file, &spec, "kizen_api");
+        let text = prettyplease::unparse(&file);
+        for expected in [
+            "///Which [`Client::thing_get`](kizen_api::Client::thing_get) requests a mock matches",
+            "///Matches the operation's method and path.",
+            "///Matches the `filename` parameter.",
+            "///What a mock of [`Client::thing_get`](kizen_api::Client::thing_get) answers",
+            "///Answers with the `ok` response",
+            "///Mocks [`Client::thing_get`](kizen_api::Client::thing_get): `config_fn`",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in\n{text}");
         }

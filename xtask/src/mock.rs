@@ -34,6 +34,7 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str) -> Result<Client> {
     for operation_id in form_operations(value) {
         form_body(&mut file, &operation_id)?;
     }
+    crate::docs::fill_mocks(&mut file, value, &krate_path);
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
     Ok(Client {
         source,
