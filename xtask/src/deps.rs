@@ -14,12 +14,6 @@ use crate::files;
 /// Crates every Rust program has.
 const BUILT_IN: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
 
-/// The external crates `file` names: the first segment of every
-/// `::absolute` path and of every `use` tree.
-pub fn used(file: &syn::File) -> BTreeSet<String> {
-    Used::of(file).crates()
-}
-
 /// What a piece of generated code names, read off its syntax tree (which
 /// cannot leave the thread that parsed it): path roots, and the modules it
 /// defines at its top level (which are not crates).
@@ -45,7 +39,8 @@ impl Used {
             .collect()
     }
 
-    /// What `file` names.
+    /// What `file` names: the first segment of every `::absolute` path and
+    /// of every `use` tree.
     pub fn of(file: &syn::File) -> Self {
         struct Crates(BTreeSet<String>);
         impl<'ast> Visit<'ast> for Crates {
@@ -130,7 +125,8 @@ impl Used {
     }
 }
 
-/// What the client crate's `Cargo.toml` says that generation needs.
+/// A generated crate's `Cargo.toml`, read once: what generation needs from
+/// it, and the whole table (for `version`).
 #[derive(Debug, Default)]
 pub struct CrateManifest {
     /// Where it is, for messages.
@@ -140,6 +136,8 @@ pub struct CrateManifest {
     /// The crates it may use, as Rust spells them: its dependencies of any
     /// kind (a renamed package under its new name), and itself.
     pub crates: BTreeSet<String>,
+    /// The manifest as read.
+    pub table: toml::Table,
 }
 
 impl CrateManifest {
@@ -166,7 +164,12 @@ impl CrateManifest {
             .chain(name.as_deref())
             .map(|name| name.replace('-', "_"))
             .collect();
-        Ok(Some(CrateManifest { path, name, crates }))
+        Ok(Some(CrateManifest {
+            path,
+            name,
+            crates,
+            table: value,
+        }))
     }
 
     /// Fails, naming each crate, when the generated code uses a crate this
@@ -207,7 +210,7 @@ mod tests {
             }
             pub mod builder { pub fn x() {} }
         ";
-        let used = used(&parse(source));
+        let used = Used::of(&parse(source)).crates();
         assert_eq!(
             used,
             ["progenitor_client", "regress", "serde"]

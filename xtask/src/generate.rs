@@ -104,13 +104,14 @@ pub fn client(
         (first, rest)
     });
     let mut client = first?;
-    client.source.insert_str(0, &format!("{BANNER}\n"));
+    let mut source = format!("{BANNER}\n{}", client.source);
     if let Some(rest) = rest {
         let rest = rest?;
-        client.source.push_str(&rest.source);
+        source.push_str(&rest.source);
         client.defined.extend(rest.defined);
         client.used.extend(rest.used);
     }
+    client.source = source;
     Ok(client)
 }
 

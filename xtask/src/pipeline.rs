@@ -13,9 +13,7 @@ use crate::error::{Error, Result, Warning};
 use crate::files::Output;
 use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
 use crate::load::{self, Document};
-use crate::{
-    deps, drf, files, generate, json, merge, mock, names, overlay, repair, validate, version,
-};
+use crate::{deps, drf, generate, json, merge, mock, names, overlay, repair, validate, version};
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
 /// pages being imported in the same pass in place of the stored ones.
@@ -186,6 +184,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 contents: source,
             },
         ];
+        let mut companions = Vec::new();
         if let Some(name) = name {
             let mocks = layout::mock_crate(krate, name);
             if let Some(mock_manifest) = deps::CrateManifest::read(&mocks)? {
@@ -195,23 +194,14 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                     path: mocks.join(CLIENT_FILE),
                     contents: mock.source,
                 });
+                companions.push(mock_manifest);
             }
         }
-        let companions: Vec<PathBuf> = name
-            .map(|name| layout::mock_crate(krate, name))
-            .filter(|mocks| mocks.join("Cargo.toml").is_file())
-            .into_iter()
-            .collect();
-        verdict = version::assess(krate, &companions, spec)?;
+        if let Some(manifest) = &manifest {
+            verdict = version::assess(krate, manifest, &companions, spec)?;
+        }
         if let Some(verdict) = &verdict {
-            let path = krate.join(version::CHANGELOG_FILE);
-            let existing = if path.is_file() {
-                files::read(&path)?
-            } else {
-                version::NEW_CHANGELOG.to_string()
-            };
-            let contents = verdict.changelog(&existing, &path.display().to_string())?;
-            outputs.push(Output { path, contents });
+            outputs.push(verdict.changelog_output(krate)?);
         }
         time("generate", start);
     }

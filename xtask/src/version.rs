@@ -16,13 +16,15 @@
 //!   `generate --check` fails when it is stale.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use semver::{BuildMetadata, Version};
 use serde_json::Value;
 
+use crate::deps::CrateManifest;
 use crate::diff::{self, Change, rules::Bump};
 use crate::error::{Error, Result};
+use crate::files::Output;
 use crate::{files, json};
 
 pub const RELEASED_FILE: &str = "released.json";
@@ -57,21 +59,22 @@ pub struct Verdict {
 /// pipeline generates for a test, or before its first release).
 /// `companions` are crates generated from the same spec (the mocks), which
 /// must carry the same version.
-pub fn assess(krate: &Path, companions: &[PathBuf], spec: &Value) -> Result<Option<Verdict>> {
+pub fn assess(
+    krate: &Path,
+    manifest: &CrateManifest,
+    companions: &[CrateManifest],
+    spec: &Value,
+) -> Result<Option<Verdict>> {
     let released_path = krate.join(RELEASED_FILE);
     if !released_path.is_file() {
         return Ok(None);
     }
-    let (manifest, table) = manifest(krate)?;
-    let version_at = |pointer: &[&str]| version_in(&manifest, &table, pointer);
-    let current = version_at(&["package", "version"])?;
-    let released = version_at(&["package", "metadata", "release", "version"])?;
-    let mut others = Vec::new();
-    for companion in companions {
-        let (manifest, table) = self::manifest(companion)?;
-        let version = version_in(&manifest, &table, &["package", "version"])?;
-        others.push((manifest, version));
-    }
+    let current = version_in(manifest, &["package", "version"])?;
+    let released = version_in(manifest, &["package", "metadata", "release", "version"])?;
+    let companions = companions
+        .iter()
+        .map(|c| Ok((c.path.clone(), version_in(c, &["package", "version"])?)))
+        .collect::<Result<Vec<_>>>()?;
     let name = released_path.display().to_string();
     let old = json::parse(&name, &files::read(&released_path)?, 0)?;
     let changes = diff::compare(&old, spec);
@@ -81,44 +84,35 @@ pub fn assess(krate: &Path, companions: &[PathBuf], spec: &Value) -> Result<Opti
         .map(|c| (next(&released, c.rule.bump), c.rule.bump, c.clone()));
     let metadata = vendor_metadata(spec);
     Ok(Some(Verdict {
-        manifest,
+        manifest: manifest.path.clone(),
         current,
         released,
         changes,
         needed,
         metadata,
-        companions: others,
+        companions,
     }))
 }
 
-/// The crate's manifest: its path (for messages) and its table.
-fn manifest(krate: &Path) -> Result<(String, toml::Table)> {
-    let path = krate.join("Cargo.toml");
-    let manifest = path.display().to_string();
-    let table: toml::Table = toml::from_str(&files::read(&path)?)
-        .map_err(|e| Error::invalid(&manifest, "", format!("not a Cargo manifest: {e}")))?;
-    Ok((manifest, table))
-}
-
-/// The version at `pointer` (keys) of a manifest's table.
-fn version_in(manifest: &str, table: &toml::Table, pointer: &[&str]) -> Result<Version> {
+/// The version at `pointer` (keys) of a manifest.
+fn version_in(manifest: &CrateManifest, pointer: &[&str]) -> Result<Version> {
     let mut value: Option<&toml::Value> = None;
     for (i, key) in pointer.iter().enumerate() {
         value = if i == 0 {
-            table.get(*key)
+            manifest.table.get(*key)
         } else {
             value.and_then(|v| v.get(*key))
         };
     }
     let text = value.and_then(toml::Value::as_str).ok_or_else(|| {
         Error::invalid(
-            manifest,
+            &manifest.path,
             "",
             format!("expected `{}` (a version string)", pointer.join(".")),
         )
     })?;
     Version::parse(text)
-        .map_err(|e| Error::invalid(manifest, "", format!("`{}`: {e}", pointer.join("."))))
+        .map_err(|e| Error::invalid(&manifest.path, "", format!("`{}`: {e}", pointer.join("."))))
 }
 
 /// The smallest version after `released` that a `bump` allows.
@@ -240,6 +234,19 @@ impl Verdict {
         }
     }
 
+    /// `<krate>/CHANGELOG.md` (or a new one) with its `Unreleased` entry
+    /// rewritten.
+    pub fn changelog_output(&self, krate: &Path) -> Result<Output> {
+        let path = krate.join(CHANGELOG_FILE);
+        let existing = if path.is_file() {
+            files::read(&path)?
+        } else {
+            NEW_CHANGELOG.to_string()
+        };
+        let contents = self.changelog(&existing, &path.display().to_string())?;
+        Ok(Output { path, contents })
+    }
+
     /// `existing` (the changelog) with its `Unreleased` entry rewritten.
     pub fn changelog(&self, existing: &str, file: &str) -> Result<String> {
         let (before, after) = existing
@@ -274,6 +281,20 @@ impl Verdict {
     }
 }
 
+/// `changelog` with the generated `## Unreleased` heading renamed to
+/// `## <version>` and moved out of the generated block, which is left empty
+/// (for `cargo xtask release`).
+pub fn released_changelog(changelog: &str, version: &Version) -> Option<String> {
+    let (before, rest) = changelog.split_once(START)?;
+    let (entry, after) = rest.split_once(END)?;
+    let body = entry.strip_prefix("## Unreleased\n")?;
+    Some(format!(
+        "{before}{START}{END}\n\n## {version}\n{}\n\n{}",
+        body.trim_end_matches('\n'),
+        after.trim_start_matches('\n')
+    ))
+}
+
 fn describe(change: &Change) -> String {
     format!("{}: {}", change.location, change.detail)
 }
@@ -301,5 +322,15 @@ mod tests {
         let spec = serde_json::json!({"info": {"version": "2026-06-08 (v2)"}});
         assert_eq!(vendor_metadata(&spec).as_str(), "2026-06-08--v2-");
         assert_eq!(vendor_metadata(&serde_json::json!({})).as_str(), "");
+    }
+
+    #[test]
+    fn the_unreleased_entry_becomes_the_versions() {
+        let log = "# Changelog\n\n<!-- unreleased:start -->\n## Unreleased\n\nAPI changes.\n<!-- unreleased:end -->\n\n## 0.1.0\n\nFirst.\n";
+        let out = released_changelog(log, &Version::new(0, 2, 0)).unwrap_or_default();
+        assert_eq!(
+            out,
+            "# Changelog\n\n<!-- unreleased:start -->\n<!-- unreleased:end -->\n\n## 0.2.0\n\nAPI changes.\n\n## 0.1.0\n\nFirst.\n"
+        );
     }
 }

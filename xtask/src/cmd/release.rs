@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::files::{self, Output};
 use crate::layout::SPEC_FILE;
 use crate::pipeline::{self, Input};
-use crate::version::{CHANGELOG_FILE, RELEASED_FILE};
+use crate::version::{self, CHANGELOG_FILE, RELEASED_FILE};
 
 pub fn run(folders: &Folders) -> Result<ExitCode> {
     let run = pipeline::run(Input::folder(&folders.openapi), Some(&folders.krate), None)?;
@@ -59,13 +59,14 @@ pub fn run(folders: &Folders) -> Result<ExitCode> {
         )
     })?;
     let changelog_path = folders.krate.join(CHANGELOG_FILE);
-    let changelog = release_entry(&files::read(&changelog_path)?, &version).ok_or_else(|| {
-        Error::invalid(
-            changelog_path.display().to_string(),
-            "",
-            "expected a generated `## Unreleased` entry (run `cargo xtask generate`)",
-        )
-    })?;
+    let changelog = version::released_changelog(&files::read(&changelog_path)?, &version)
+        .ok_or_else(|| {
+            Error::invalid(
+                changelog_path.display().to_string(),
+                "",
+                "expected a generated `## Unreleased` entry (run `cargo xtask generate`)",
+            )
+        })?;
     let spec = files::read(&folders.krate.join(SPEC_FILE))?;
     let outputs = [
         Output {
@@ -103,21 +104,6 @@ fn set_released(manifest: &str, version: &semver::Version) -> Option<String> {
     ))
 }
 
-/// `changelog` with the generated `## Unreleased` heading renamed to
-/// `## <version>` and moved out of the generated block, which is left empty.
-fn release_entry(changelog: &str, version: &semver::Version) -> Option<String> {
-    const START: &str = "<!-- unreleased:start -->\n";
-    const END: &str = "<!-- unreleased:end -->";
-    let (before, rest) = changelog.split_once(START)?;
-    let (entry, after) = rest.split_once(END)?;
-    let body = entry.strip_prefix("## Unreleased\n")?;
-    Some(format!(
-        "{before}{START}{END}\n\n## {version}\n{}\n\n{}",
-        body.trim_end_matches('\n'),
-        after.trim_start_matches('\n')
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,16 +122,6 @@ mod tests {
                 &semver::Version::new(1, 0, 0)
             ),
             None
-        );
-    }
-
-    #[test]
-    fn the_unreleased_entry_becomes_the_versions() {
-        let log = "# Changelog\n\n<!-- unreleased:start -->\n## Unreleased\n\nAPI changes.\n<!-- unreleased:end -->\n\n## 0.1.0\n\nFirst.\n";
-        let out = release_entry(log, &semver::Version::new(0, 2, 0)).unwrap_or_default();
-        assert_eq!(
-            out,
-            "# Changelog\n\n<!-- unreleased:start -->\n<!-- unreleased:end -->\n\n## 0.2.0\n\nAPI changes.\n\n## 0.1.0\n\nFirst.\n"
         );
     }
 }
