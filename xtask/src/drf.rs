@@ -215,10 +215,10 @@ fn referenced(schema: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// Whether a component's own properties are read- or write-only; a
-/// property that is both is an error.
-fn own_access(name: &str, schema: &Value, merged: &Merged) -> Result<bool> {
-    let mut any = false;
+/// Whether a component's own properties are read-only, and whether some
+/// are write-only; a property that is both is an error.
+fn own_access(name: &str, schema: &Value, merged: &Merged) -> Result<(bool, bool)> {
+    let (mut any_read, mut any_write) = (false, false);
     for (property, p) in json::object(schema.get("properties")) {
         let read = p.get("readOnly").and_then(Value::as_bool) == Some(true);
         let write = p.get("writeOnly").and_then(Value::as_bool) == Some(true);
@@ -234,37 +234,50 @@ fn own_access(name: &str, schema: &Value, merged: &Merged) -> Result<bool> {
                  expected one of them",
             ));
         }
-        any |= read || write;
+        any_read |= read;
+        any_write |= write;
     }
-    Ok(any)
+    Ok((any_read, any_write))
 }
 
+/// The components reachable from `roots` (component names) along `edges`.
+fn reachable(
+    roots: impl IntoIterator<Item = String>,
+    edges: &BTreeMap<&String, BTreeSet<String>>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = queue.pop() {
+        if seen.insert(name.clone())
+            && let Some(next) = edges.get(&name)
+        {
+            queue.extend(next.iter().cloned());
+        }
+    }
+    seen
+}
+
+/// The split, as the vendor may already have made it (drf-spectacular's
+/// `COMPONENT_SPLIT_REQUEST`: `XRequest` beside `X`). A component sent in a
+/// request needs a request form of its own when it has read-only properties
+/// (the request must not need them), or write-only ones and responses read
+/// it too (the response must not need them), or when it refers to a
+/// component that needs one. A component only ever sent (the vendor's own
+/// `XRequest`) is already the request form: it is used as it is, write-only
+/// properties included.
 fn split(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
     let components = schemas(&merged.spec);
-    // Which components need a request form: those with read/write-only
-    // properties, and those that refer to one (a fixpoint: cycles end).
-    let mut needs: BTreeSet<String> = BTreeSet::new();
+    let mut access: BTreeMap<&String, (bool, bool)> = BTreeMap::new();
     for (name, schema) in &components {
-        if own_access(name, schema, merged)? {
-            needs.insert(name.clone());
-        }
+        access.insert(name, own_access(name, schema, merged)?);
     }
     let edges: BTreeMap<&String, BTreeSet<String>> =
         components.iter().map(|(n, s)| (n, referenced(s))).collect();
-    loop {
-        let more: Vec<String> = edges
-            .iter()
-            .filter(|(n, to)| !needs.contains(**n) && to.iter().any(|t| needs.contains(t)))
-            .map(|(n, _)| (*n).clone())
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        needs.extend(more);
-    }
 
-    // Request bodies, and the components reachable from them.
+    // Request bodies, and the components reachable from them; the same for
+    // responses (through `#/components/responses/...` too).
     let mut bodies: Vec<String> = Vec::new();
+    let mut response_roots: BTreeSet<String> = BTreeSet::new();
     for (path, method, operation, _) in walk::operations(&merged.spec) {
         let body = json::join(
             &json::join(&json::join("/paths", path), method),
@@ -276,21 +289,52 @@ fn split(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
                 "schema",
             ));
         }
-    }
-    let mut in_requests: BTreeSet<String> = BTreeSet::new();
-    let mut queue: Vec<String> = bodies
-        .iter()
-        .filter_map(|p| merged.spec.pointer(p))
-        .flat_map(referenced)
-        .collect();
-    while let Some(name) = queue.pop() {
-        if in_requests.insert(name.clone())
-            && let Some(next) = edges.get(&name)
-        {
-            queue.extend(next.iter().cloned());
+        let Some(responses) = operation.get("responses") else {
+            continue;
+        };
+        for (_, reference) in walk::refs(responses) {
+            match walk::ref_pointer(&reference)
+                .filter(|p| p.starts_with("/components/responses/"))
+                .and_then(|p| merged.spec.pointer(&p))
+            {
+                Some(shared) => response_roots.extend(referenced(shared)),
+                None => response_roots.extend(walk::component_name(&reference)),
+            }
         }
     }
-    let split: BTreeSet<String> = in_requests.intersection(&needs).cloned().collect();
+    let in_requests = reachable(
+        bodies
+            .iter()
+            .filter_map(|p| merged.spec.pointer(p))
+            .flat_map(referenced),
+        &edges,
+    );
+    let in_responses = reachable(response_roots, &edges);
+    let mut split: BTreeSet<String> = in_requests
+        .iter()
+        .filter(|name| {
+            access
+                .get(name)
+                .is_some_and(|(read, write)| *read || (*write && in_responses.contains(*name)))
+        })
+        .cloned()
+        .collect();
+    loop {
+        let more: Vec<String> = in_requests
+            .iter()
+            .filter(|n| !split.contains(*n))
+            .filter(|n| {
+                edges
+                    .get(n)
+                    .is_some_and(|to| to.iter().any(|t| split.contains(t)))
+            })
+            .cloned()
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        split.extend(more);
+    }
 
     // The request forms: read-only properties gone, references to split
     // components pointing at their request forms.
@@ -332,8 +376,16 @@ fn split(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
 
     // The response forms: write-only properties gone, from every component
     // (a request form keeps them).
-    for name in split.iter().filter(|n| n.starts_with("Patched")) {
-        let at = json::join(SCHEMAS, &format!("{name}Request"));
+    // PATCH forms (`PatchedXRequest`), the split's or the vendor's own: the
+    // components request bodies name, now that they point at request forms.
+    let patched: BTreeSet<String> = bodies
+        .iter()
+        .filter_map(|p| merged.spec.pointer(p))
+        .filter_map(|schema| walk::component_name(schema.get("$ref")?.as_str()?))
+        .filter(|name| name.starts_with("Patched"))
+        .collect();
+    for name in patched {
+        let at = json::join(SCHEMAS, &name);
         if let Some(form) = merged.spec.pointer_mut(&at) {
             for property in nullable_patches(form) {
                 note(
@@ -350,6 +402,10 @@ fn split(merged: &mut Merged, notes: &mut Vec<Warning>) -> Result<()> {
     }
 
     for (name, _) in components {
+        // The vendor's own request form (sent, never read) keeps them.
+        if in_requests.contains(&name) && !in_responses.contains(&name) && !split.contains(&name) {
+            continue;
+        }
         let at = json::join(SCHEMAS, &name);
         if let Some(schema) = merged.spec.pointer_mut(&at) {
             let dropped = drop_properties(schema, "writeOnly");
@@ -635,6 +691,57 @@ mod tests {
             "#/components/schemas/Membership"
         );
         assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn a_split_the_vendor_already_made_is_used_as_it_is() {
+        // authentik's `CertificateKeyPairRequest`: sent only, with a
+        // write-only property; `CertificateKeyPair`, read only, read-only ids.
+        let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
+        let spec = json!({
+            "paths": {"/c": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": r("CertificateKeyPairRequest")}}},
+                "responses": {
+                    "201": {"content": {"application/json": {"schema": r("CertificateKeyPair")}}},
+                    "400": {"$ref": "#/components/responses/ValidationErrorResponse"},
+                },
+            }}},
+            "components": {
+                "responses": {"ValidationErrorResponse": {"content": {"application/json": {"schema": r("ValidationError")}}}},
+                "schemas": {
+                    "CertificateKeyPair": {"required": ["pk", "name"], "properties": {
+                        "pk": {"type": "string", "readOnly": true},
+                        "name": {"type": "string"},
+                    }},
+                    "CertificateKeyPairRequest": {"required": ["name", "key_data"], "properties": {
+                        "name": {"type": "string"},
+                        "key_data": {"type": "string", "writeOnly": true},
+                    }},
+                    "ValidationError": {"properties": {"secret": {"type": "string", "writeOnly": true}}},
+                },
+            },
+        });
+        let (after, notes) = run(spec.clone());
+        let s = &after["components"]["schemas"];
+        assert!(
+            s.get("CertificateKeyPairRequestRequest").is_none(),
+            "{notes:?}"
+        );
+        assert!(s.get("CertificateKeyPairRequest2").is_none());
+        assert_eq!(
+            s["CertificateKeyPairRequest"],
+            spec["components"]["schemas"]["CertificateKeyPairRequest"],
+            "the vendor's request form keeps its write-only property"
+        );
+        assert_eq!(
+            after["paths"]["/c"]["post"]["requestBody"],
+            spec["paths"]["/c"]["post"]["requestBody"]
+        );
+        assert!(
+            s["ValidationError"]["properties"].get("secret").is_none(),
+            "read through a shared response: loses its write-only property"
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
     }
 
     #[test]

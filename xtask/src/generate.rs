@@ -11,8 +11,8 @@ use serde_json::Value;
 use crate::deps::Used;
 use crate::error::{Error, Result};
 use crate::names::Defined;
-use crate::paginate;
 use crate::walk::METHODS;
+use crate::{errors, multipart, paginate};
 
 /// Opens `generated.rs`: a reader (or a reviewer of a diff) must know at once
 /// that this file is an output, and what to change instead.
@@ -52,6 +52,50 @@ pub fn settings(krate_name: Option<&str>) -> GenerationSettings {
     settings
 }
 
+/// What generation adds to progenitor, read off the spec before it runs
+/// (so that a construct the pipeline cannot generate is reported before
+/// progenitor's time is spent): the operations whose error responses
+/// differ ([`errors`]) and those whose body is a multipart form
+/// ([`multipart`]).
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub errors: Vec<errors::Typed>,
+    pub uploads: Vec<multipart::Upload>,
+}
+
+impl Plan {
+    /// The plan for `spec`; `locate` names the file a pointer comes from.
+    pub fn of(spec: &Value, locate: &dyn Fn(&str) -> String) -> Result<Plan> {
+        Ok(Plan {
+            errors: errors::plan(spec, locate)?,
+            uploads: multipart::plan(spec, locate)?,
+        })
+    }
+
+    /// progenitor's input: `spec` as progenitor accepts it (untouched when
+    /// nothing needs preparing).
+    pub fn input<'s>(&self, spec: &'s OpenAPI) -> Result<std::borrow::Cow<'s, OpenAPI>> {
+        if self.errors.is_empty() && self.uploads.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(spec));
+        }
+        let mut input = spec.clone();
+        errors::prepare(&mut input, &self.errors)?;
+        multipart::prepare(&mut input, &self.uploads);
+        Ok(std::borrow::Cow::Owned(input))
+    }
+
+    /// The httpmock generator's input: it types each error status itself,
+    /// but refuses multipart bodies as progenitor does.
+    pub fn mock_input<'s>(&self, spec: &'s OpenAPI) -> std::borrow::Cow<'s, OpenAPI> {
+        if self.uploads.is_empty() {
+            return std::borrow::Cow::Borrowed(spec);
+        }
+        let mut input = spec.clone();
+        multipart::prepare(&mut input, &self.uploads);
+        std::borrow::Cow::Owned(input)
+    }
+}
+
 /// A generated file, formatted, with what the checks read off its syntax
 /// tree (which cannot leave the thread that parsed it).
 pub struct Client {
@@ -75,10 +119,11 @@ pub struct Client {
 pub fn client(
     spec: &OpenAPI,
     value: &Value,
+    plan: &Plan,
     krate_name: Option<&str>,
     parallel: bool,
 ) -> Result<Client> {
-    let tokens = tokens(spec, krate_name)?;
+    let tokens = tokens(plan.input(spec)?.as_ref(), krate_name)?;
     let (first, rest) = if parallel {
         split(tokens)
     } else {
@@ -89,13 +134,13 @@ pub fn client(
         let rest = rest.map(|text| {
             scope.spawn(move || {
                 let file = syn::parse_str(&text).map_err(|e| Error::Unparsable(e.to_string()))?;
-                part(file, value, false, true)
+                part(file, value, plan, false, true)
             })
         });
         let last = rest.is_none();
         let first = syn::parse2(first)
             .map_err(|e| Error::Unparsable(e.to_string()))
-            .and_then(|file| part(file, value, true, last));
+            .and_then(|file| part(file, value, plan, true, last));
         let rest = rest.map(|handle| {
             handle
                 .join()
@@ -152,15 +197,33 @@ fn split(tokens: TokenStream) -> (TokenStream, Option<TokenStream>) {
 }
 
 /// Completes, checks and formats one part of the client: the first holds
-/// `impl Client` (pointed at the crate's builder), the last gets the page
-/// streams and `Nullable` appended (as the whole file would, at its end).
-fn part(mut file: syn::File, value: &Value, first: bool, last: bool) -> Result<Client> {
+/// `impl Client` (pointed at the crate's builder), the one with the
+/// `builder` module gets its typed errors and multipart bodies, the last
+/// gets the page streams, the `errors` and `forms` modules and `Nullable`
+/// appended (as the whole file would, at its end).
+fn part(
+    mut file: syn::File,
+    value: &Value,
+    plan: &Plan,
+    first: bool,
+    last: bool,
+) -> Result<Client> {
     if first {
         client_builder(&mut file)?;
+    }
+    let has_builders = file
+        .items
+        .iter()
+        .any(|item| matches!(item, syn::Item::Mod(m) if m.ident == "builder"));
+    if has_builders {
+        errors::rewrite(&mut file, &plan.errors)?;
+        multipart::rewrite(&mut file, &plan.uploads)?;
     }
     if last {
         let pages = paginate::items(value, &file);
         file.items.extend(pages);
+        file.items.extend(errors::items(&plan.errors)?);
+        file.items.extend(multipart::items(&plan.uploads)?);
         file.items.extend(crate::drf::nullable_items(value));
     }
     crate::docs::fill(&mut file, value);

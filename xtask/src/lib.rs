@@ -7,8 +7,10 @@
 //! pipeline                    load -> repair -> merge -> overlay -> drf -> names -> validate -> generate
 //! download -> import          a vendor page (fetched or a file) -> planned documents
 //! load repair merge overlay drf names validate generate    the stages
-//! paginate deps docs          page streams generated beside progenitor's code; the crates it
-//!                             needs; docs for the items progenitor leaves bare
+//! paginate errors multipart   generated beside progenitor's code: page streams, typed
+//!                             errors by status, multipart bodies
+//! deps docs                   the crates the code needs; docs for the items progenitor
+//!                             leaves bare
 //! mock                        the typed httpmock extension (`<crate>-httpmock`), after generate
 //! version                     the crate's version against its last release; its changelog
 //! diff surface                reports on a merged spec / a generated client
@@ -24,6 +26,7 @@ pub mod docs;
 pub mod download;
 pub mod drf;
 pub mod error;
+pub mod errors;
 pub mod files;
 pub mod generate;
 pub mod import;
@@ -33,6 +36,7 @@ pub mod load;
 pub mod manifest;
 pub mod merge;
 pub mod mock;
+pub mod multipart;
 pub mod names;
 pub mod overlay;
 pub mod page;

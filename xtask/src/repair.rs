@@ -27,10 +27,12 @@ pub const MEDIA_TYPE_PREFERENCE: &[&str] = &[
 pub fn documents(documents: &mut [Document]) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
     for doc in documents {
+        let binary = binary_components(&doc.value);
         let mut repair = Repair {
             file: &doc.file,
             warnings: Vec::new(),
             error: None,
+            binary: &binary,
         };
         repair.node(&mut doc.value, &mut Pointer::default(), None);
         if let Some(error) = repair.error {
@@ -46,6 +48,39 @@ struct Repair<'a> {
     warnings: Vec<Warning>,
     /// The first problem that cannot be repaired.
     error: Option<Error>,
+    /// The document's component schemas with a file (`format: binary`)
+    /// property: a multipart body of one of them is kept (see
+    /// [`Repair::media_types`]).
+    binary: &'a std::collections::BTreeSet<String>,
+}
+
+/// Whether an object schema has a `format: binary` property (or an array of
+/// them): a file, which only a multipart body can carry.
+fn has_file(schema: &Value) -> bool {
+    let binary = |s: &Value| {
+        s.get("type").and_then(Value::as_str) == Some("string")
+            && s.get("format").and_then(Value::as_str) == Some("binary")
+    };
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| {
+            properties
+                .values()
+                .any(|p| binary(p) || p.get("items").is_some_and(binary))
+        })
+}
+
+/// The component schemas of a document that have a file property.
+fn binary_components(document: &Value) -> std::collections::BTreeSet<String> {
+    document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| has_file(schema))
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 impl Repair<'_> {
@@ -262,7 +297,9 @@ impl Repair<'_> {
     }
 
     /// progenitor handles one media type per request body: keep the most
-    /// preferred (see [`MEDIA_TYPE_PREFERENCE`]), else the first listed.
+    /// preferred (see [`MEDIA_TYPE_PREFERENCE`]), else the first listed;
+    /// but a multipart body with a file property is kept, since no other
+    /// encoding carries the file.
     fn media_types(&mut self, body: &mut Map<String, Value>, pointer: &str) {
         let Some(Value::Object(content)) = body.get_mut("content") else {
             return;
@@ -270,13 +307,26 @@ impl Repair<'_> {
         if content.len() < 2 {
             return;
         }
-        let keep = MEDIA_TYPE_PREFERENCE
-            .iter()
-            .find_map(|preferred| {
-                content
-                    .keys()
-                    .find(|k| media_essence(k) == *preferred)
-                    .cloned()
+        let with_file = content.iter().find_map(|(media, m)| {
+            let schema = m.get("schema")?;
+            let file = match schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(walk::component_name)
+            {
+                Some(name) => self.binary.contains(&name),
+                None => has_file(schema),
+            };
+            (file && media_essence(media) == "multipart/form-data").then(|| media.clone())
+        });
+        let keep = with_file
+            .or_else(|| {
+                MEDIA_TYPE_PREFERENCE.iter().find_map(|preferred| {
+                    content
+                        .keys()
+                        .find(|k| media_essence(k) == *preferred)
+                        .cloned()
+                })
             })
             .or_else(|| content.keys().next().cloned());
         let Some(keep) = keep else { return };
@@ -494,5 +544,38 @@ mod tests {
         assert_eq!(kept(&v), ["text/csv"]);
         let (_, w) = run(body(&["application/json"]));
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn a_multipart_body_with_a_file_is_kept_over_json() {
+        let file = json!({"type": "object", "properties": {
+            "name": {"type": "string"},
+            "file": {"type": "string", "format": "binary"}
+        }});
+        let plain = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+        let doc = |multipart: Value| {
+            json!({
+                "paths": {"/a": {"post": {"requestBody": {"content": {
+                    "application/json": {"schema": plain},
+                    "multipart/form-data": {"schema": multipart}
+                }}}}},
+                "components": {"schemas": {"Upload": file, "Plain": plain}}
+            })
+        };
+        let kept = |value: &Value| {
+            value["paths"]["/a"]["post"]["requestBody"]["content"]
+                .as_object()
+                .map(|c| c.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        for multipart in [file.clone(), json!({"$ref": "#/components/schemas/Upload"})] {
+            let (v, w) = run(doc(multipart));
+            assert_eq!(kept(&v), ["multipart/form-data"]);
+            assert!(w[0].contains("kept `multipart/form-data`"), "{w:?}");
+        }
+        for multipart in [plain.clone(), json!({"$ref": "#/components/schemas/Plain"})] {
+            let (v, _) = run(doc(multipart));
+            assert_eq!(kept(&v), ["application/json"], "no file: JSON as before");
+        }
     }
 }
