@@ -520,7 +520,9 @@ pub fn nullable_items(spec: &Value) -> Vec<syn::Item> {
         /// field's default) leaves it out.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Nullable<T> {
+            /// Sent as `null`: clears the field.
             Null,
+            /// Sent as the value.
             Value(T),
         }
 

@@ -43,6 +43,7 @@ pub mod page;
 pub mod paginate;
 pub mod pipeline;
 pub mod repair;
+pub mod split;
 pub mod surface;
 pub mod validate;
 pub mod version;

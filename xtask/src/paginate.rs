@@ -205,9 +205,11 @@ fn module() -> TokenStream {
 
             /// One page of a list: its items and the link to the next page.
             pub trait Page: ::serde::de::DeserializeOwned {
+                /// What the page lists.
                 type Item;
                 /// The server's link to the next page; `None` on the last.
                 fn next_page(&self) -> ::std::option::Option<&str>;
+                /// The page's items, in the server's order.
                 fn into_items(self) -> ::std::vec::Vec<Self::Item>;
             }
 
