@@ -2,6 +2,7 @@
 // (vendor documents, repaired, merged, and corrected by `openapi/overlay.yaml`).
 // DO NOT EDIT: change the overlay or the pipeline in `xtask/`, then regenerate.
 
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]

@@ -210,10 +210,12 @@ fn part(
 ) -> Result<Client> {
     if first {
         client_builder(&mut file)?;
-        // The vendor's prose is copied as it is written: a bare URL in a
-        // description is the vendor's markdown, not a broken doc.
-        file.attrs
-            .push(syn::parse_quote!(#![allow(rustdoc::bare_urls)]));
+        // The vendor's prose is copied as it is written: a bare URL or a
+        // `<placeholder>` in a description is the vendor's markdown, not a
+        // broken doc of ours (links stay checked).
+        file.attrs.push(syn::parse_quote!(
+            #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
+        ));
     }
     let has_builders = file
         .items
@@ -317,21 +319,34 @@ fn tokens(spec: &OpenAPI, krate_name: Option<&str>) -> Result<TokenStream> {
 }
 
 /// The first operation that fails to generate on its own, with its error.
+/// Each is generated with only the components it reaches, so that the
+/// search over a whole API takes about one generation's time, not one per
+/// operation.
 fn culprit(spec: &OpenAPI, settings: &GenerationSettings) -> Option<(String, String)> {
     let full = serde_json::to_value(spec).ok()?;
     let paths = full.get("paths")?.as_object()?;
+    let components = full.get("components").and_then(Value::as_object);
     for (path, item) in paths {
         for method in METHODS {
             let Some(operation) = item.get(*method) else {
                 continue;
             };
-            let mut single = full.clone();
             let mut only = item.clone();
             if let Value::Object(fields) = &mut only {
                 fields.retain(|k, _| k == method || !METHODS.contains(&k.as_str()));
             }
-            single["paths"] = serde_json::json!({ path.clone(): only });
-            let Ok(single) = serde_json::from_value::<OpenAPI>(single) else {
+            let mut single = serde_json::Map::new();
+            for (key, value) in full.as_object()? {
+                if key != "paths" && key != "components" {
+                    single.insert(key.clone(), value.clone());
+                }
+            }
+            single.insert(
+                "components".into(),
+                Value::Object(crate::split::closure(components, &only)),
+            );
+            single.insert("paths".into(), serde_json::json!({ path.clone(): only }));
+            let Ok(single) = serde_json::from_value::<OpenAPI>(Value::Object(single)) else {
                 continue;
             };
             let name = operation

@@ -84,20 +84,22 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Time the whole pipeline on a large API split into one document per
+    /// Time the whole pipeline on large APIs split into one document per
     /// operation (import included) against bare progenitor generation on
-    /// the original spec, side by side. Build with optimizations for real
-    /// figures: `cargo xtask-release bench`.
+    /// the single spec, side by side: nexus (193 operations, one page) and
+    /// authentik (1192, a page per area); on authentik, `generate` as a
+    /// process from the dev and release builds, with peak memory. Build
+    /// with optimizations for real figures: `cargo xtask-release bench`.
     Bench {
-        /// A vendor-style page of the split spec.
-        #[arg(long, default_value_os_t = root().join("xtask/bench/nexus.md"))]
-        page: PathBuf,
-        /// The original single spec.
-        #[arg(long, default_value_os_t = root().join("xtask/bench/nexus.json"))]
-        spec: PathBuf,
+        /// Which APIs.
+        #[arg(long, value_enum, default_value_t = BenchApi::All)]
+        api: BenchApi,
         /// Rounds; medians are reported.
         #[arg(long, default_value_t = 9)]
         rounds: usize,
+        /// Skip the dev/release `generate` processes on authentik.
+        #[arg(long)]
+        no_profiles: bool,
     },
     /// Record the crate's current version as released: the committed spec
     /// becomes <crate>/released.json, the manifest's
@@ -121,6 +123,13 @@ enum Format {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BenchApi {
+    All,
+    Nexus,
+    Authentik,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -177,12 +186,17 @@ fn main() -> ExitCode {
         }
         Command::Merge { output } => cmd::merge::run(&folders, output.as_deref()),
         Command::Generate { check } => cmd::generate::run(&folders, check),
-        Command::Bench { page, spec, rounds } => {
-            cmd::bench::run(&page, &spec, rounds).map(|report| {
-                print!("{report}");
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Bench {
+            api,
+            rounds,
+            no_profiles,
+        } => cmd::bench::main(
+            &root(),
+            matches!(api, BenchApi::All | BenchApi::Nexus),
+            matches!(api, BenchApi::All | BenchApi::Authentik),
+            rounds,
+            !no_profiles,
+        ),
         Command::Release => cmd::release::run(&folders),
         Command::BuildTime { rounds } => cmd::build_time::run(&root(), rounds).map(|report| {
             print!("{report}");

@@ -79,7 +79,7 @@ pub fn pages(spec: &Value) -> Vec<Page> {
 
 /// The components `piece` reaches (through each other too), and every
 /// security scheme.
-fn closure(components: Option<&Map<String, Value>>, piece: &Value) -> Map<String, Value> {
+pub fn closure(components: Option<&Map<String, Value>>, piece: &Value) -> Map<String, Value> {
     let mut out: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let Some(components) = components else {
         return Map::new();
