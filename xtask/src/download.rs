@@ -66,7 +66,7 @@ pub fn plan(
             command: "fetch".into(),
             message: format!("cannot build the HTTP client: {}", chain(&e)),
         })?;
-    let mut fetched = Vec::new();
+    let mut texts = Vec::new();
     for page in &sources.page {
         let url = match base_url {
             Some(base) => rebase(&page.url, base),
@@ -83,10 +83,22 @@ pub fn plan(
         }
         let body = response.text().map_err(|e| fail(chain(&e)))?;
         let name = page_name(&page.url).ok_or_else(|| fail("the URL names no page".into()))?;
-        let plan = import::plan(&url, &name, &body, openapi)?;
-        fetched.push(Fetched { url, plan });
+        texts.push(import::PageText {
+            source: url,
+            name,
+            text: body,
+        });
     }
-    Ok(fetched)
+    // Planned together: one manifest for every page (see `plan_pages`).
+    let plans = import::plan_pages(&texts, openapi)?;
+    Ok(texts
+        .into_iter()
+        .zip(plans)
+        .map(|(page, plan)| Fetched {
+            url: page.source,
+            plan,
+        })
+        .collect())
 }
 
 /// `https://developer.kizen.com/api/s3.md` -> `s3.md`, the name `import`

@@ -100,6 +100,23 @@ impl Writes {
     }
 }
 
+/// Writes the plans of [`plan_pages`] together: every document and the
+/// manifest staged, then made visible in one commit, then the documents
+/// the pages no longer have deleted. Returns each page's report.
+pub fn apply_all(plans: Vec<Plan>) -> Result<Vec<Report>> {
+    let mut staged = Staged::default();
+    for plan in &plans {
+        staged = staged.and(plan.writes.stage()?);
+    }
+    staged.commit()?;
+    let mut reports = Vec::with_capacity(plans.len());
+    for plan in plans {
+        plan.writes.remove_gone()?;
+        reports.push(plan.report);
+    }
+    Ok(reports)
+}
+
 impl Plan {
     /// Writes the plan: added and changed documents and the manifest
     /// (atomically), then deletes the documents the page no longer has.
@@ -121,9 +138,75 @@ pub fn plan_file(page: &Path, openapi: &Path) -> Result<Plan> {
     )
 }
 
+/// Plans the import of the page files `pages` together (see [`plan_pages`]).
+pub fn plan_files(pages: &[PathBuf], openapi: &Path) -> Result<Vec<Plan>> {
+    let mut texts = Vec::with_capacity(pages.len());
+    for page in pages {
+        texts.push(PageText {
+            source: page.display().to_string(),
+            name: layout::file_name(page)?.to_string(),
+            text: files::read(page)?,
+        });
+    }
+    plan_pages(&texts, openapi)
+}
+
+/// A page to import: `source` names it in messages (a path or a URL), `name`
+/// is what the manifest records.
+pub struct PageText {
+    pub source: String,
+    pub name: String,
+    pub text: String,
+}
+
+/// Plans the import of several pages in one go: each page is planned
+/// against the manifest as the pages before it leave it, so a document
+/// that two pages claim is an error naming both, and the manifest is
+/// written once, complete, by the last plan (planned one by one against
+/// the stored manifest, each plan would write a manifest without the
+/// others' documents, and the last would win).
+pub fn plan_pages(pages: &[PageText], openapi: &Path) -> Result<Vec<Plan>> {
+    let mut manifest = Manifest::load(openapi)?;
+    let mut plans = Vec::with_capacity(pages.len());
+    for page in pages {
+        plans.push(plan_with(
+            &page.source,
+            &page.name,
+            &page.text,
+            openapi,
+            &mut manifest,
+        )?);
+    }
+    if let Some(last) = plans.last_mut() {
+        last.writes.outputs.push(Output {
+            path: openapi.join(MANIFEST),
+            contents: manifest.render(),
+        });
+    }
+    Ok(plans)
+}
+
 /// Plans the import of page text `text`, known in the manifest as
 /// `page_name`; `source` names it in messages (a path or a URL).
 pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result<Plan> {
+    let mut manifest = Manifest::load(openapi)?;
+    let mut plan = plan_with(source, page_name, text, openapi, &mut manifest)?;
+    plan.writes.outputs.push(Output {
+        path: openapi.join(MANIFEST),
+        contents: manifest.render(),
+    });
+    Ok(plan)
+}
+
+/// [`plan`] against `manifest`, which it updates; the plan does not write
+/// the manifest.
+fn plan_with(
+    source: &str,
+    page_name: &str,
+    text: &str,
+    openapi: &Path,
+    manifest: &mut Manifest,
+) -> Result<Plan> {
     let fail = |message: String| Error::Import {
         page: source.to_string(),
         message,
@@ -162,7 +245,6 @@ pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result
         })
         .collect::<Result<Vec<Parsed>>>()?;
 
-    let mut manifest = Manifest::load(openapi)?;
     let mut report = Report::default();
     let mut outputs = Vec::new();
     let mut documents = Vec::new();
@@ -213,10 +295,6 @@ pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result
     for name in &gone {
         manifest.documents.remove(name);
     }
-    outputs.push(Output {
-        path: openapi.join(MANIFEST),
-        contents: manifest.render(),
-    });
     let writes = Writes {
         outputs,
         gone: gone.iter().map(|name| openapi.join(name)).collect(),
@@ -294,5 +372,57 @@ mod tests {
         assert!(file_name(&doc).unwrap_err().contains("2 operations"));
         let doc = serde_json::json!({"paths": {"/a": {"get": {"operationId": "manifest"}}}});
         assert!(file_name(&doc).unwrap_err().contains("reserved"));
+    }
+
+    fn page(operation_ids: &[&str]) -> String {
+        let mut text = String::from("# Page\n");
+        for id in operation_ids {
+            let doc = serde_json::json!({"openapi": "3.0.3", "paths": {format!("/{id}"): {"get": {"operationId": id}}}});
+            text.push_str(&format!("\n## {id}\n\n```json\n{doc}\n```\n"));
+        }
+        text
+    }
+
+    fn text(name: &str, ids: &[&str]) -> PageText {
+        PageText {
+            source: name.into(),
+            name: name.into(),
+            text: page(ids),
+        }
+    }
+
+    #[test]
+    fn pages_planned_together_write_one_complete_manifest() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let pages = [
+            text("a.md", &["a_list"]),
+            text("b.md", &["b_list", "b_get"]),
+        ];
+        let plans = plan_pages(&pages, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        apply_all(plans).unwrap_or_else(|e| panic!("{e}"));
+        let manifest = Manifest::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let pages: Vec<(&str, &str)> = manifest
+            .documents
+            .iter()
+            .map(|(name, entry)| (name.as_str(), entry.page.as_str()))
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                ("a_list.json", "a.md"),
+                ("b_get.json", "b.md"),
+                ("b_list.json", "b.md")
+            ]
+        );
+
+        let claimed = [text("c.md", &["c_list"]), text("d.md", &["c_list"])];
+        let err = plan_pages(&claimed, dir.path())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("d.md: c_list.json is already imported from page c.md"),
+            "{err}"
+        );
     }
 }

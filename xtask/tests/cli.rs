@@ -574,3 +574,43 @@ fn operations_of_one_method_name_are_refused_naming_both() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_error_body_that_is_not_json_beside_others_names_file_operation_and_response() {
+    let project = Project::new();
+    project.add_variant("zz_errors.json", |doc| {
+        rename_path(doc, "/api/s3/errors", "s3_errors_create");
+        let responses = &mut doc["paths"]["/api/s3/errors"]["post"]["responses"];
+        responses["400"] = json!({"description": "bad", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/S3Object"}}}});
+        responses["503"] = json!({"description": "down", "content": {"text/html": {
+            "schema": {"type": "string"}}}});
+    });
+    let stderr = project.generate_fails();
+    assert!(
+        stderr.contains(
+            "error: openapi/zz_errors.json#/paths/~1api~1s3~1errors/post/responses/503: \
+             operation `s3_errors_create`: error response `503` is `text/html`, not JSON"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_multipart_body_without_properties_names_file_operation_and_schema() {
+    let project = Project::new();
+    project.add_variant("zz_upload.json", |doc| {
+        rename_path(doc, "/api/s3/upload", "s3_upload_create");
+        doc["paths"]["/api/s3/upload"]["post"]["requestBody"]["content"] =
+            json!({"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}});
+    });
+    let stderr = project.generate_fails();
+    assert!(
+        stderr.contains(
+            "error: openapi/zz_upload.json#/paths/~1api~1s3~1upload/post/requestBody/content/\
+             multipart~1form-data/schema: operation `s3_upload_create`: a multipart/form-data \
+             body must be an object schema with `properties`"
+        ),
+        "{stderr}"
+    );
+}

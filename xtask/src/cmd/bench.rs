@@ -223,10 +223,7 @@ fn fresh_with(work: &Path, name: &str, manifest: Option<&str>, overlay: &str) ->
 }
 
 fn plans(pages: &[PathBuf], openapi: &Path) -> Result<Vec<import::Plan>> {
-    pages
-        .iter()
-        .map(|page| import::plan_file(page, openapi))
-        .collect()
+    import::plan_files(pages, openapi)
 }
 
 /// `import --generate` into fresh folders, then again with the pages
@@ -260,9 +257,7 @@ fn one_pass(pages: &[PathBuf], here: &Folders) -> Result<(Duration, Duration, Ti
 /// `cargo xtask import PAGE...`, then `cargo xtask generate`.
 fn two_commands(pages: &[PathBuf], here: &Folders) -> Result<Duration> {
     let start = Instant::now();
-    for plan in plans(pages, &here.openapi)? {
-        plan.apply()?;
-    }
+    import::apply_all(plans(pages, &here.openapi)?)?;
     let run = pipeline::run(Input::folder(&here.openapi), Some(&here.krate), None)?;
     files::write(&run.outputs)?;
     Ok(start.elapsed())
@@ -432,9 +427,7 @@ pub fn profiles(root: &Path, suite: &Suite, rounds: usize) -> Result<String> {
     let good = fresh(work.path(), "good", suite.manifest)?;
     let bad = fresh_with(work.path(), "bad", suite.manifest, BAD_OVERLAY)?;
     for folders in [&good, &bad] {
-        for plan in plans(&suite.pages, &folders.openapi)? {
-            plan.apply()?;
-        }
+        import::apply_all(plans(&suite.pages, &folders.openapi)?)?;
     }
     // (profile, path) -> processes
     let mut runs: Vec<Vec<Process>> = (0..4).map(|_| Vec::new()).collect();

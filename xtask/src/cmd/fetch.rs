@@ -36,10 +36,7 @@ pub fn run(folders: &Folders, options: &Options) -> Result<ExitCode> {
     let reports = if options.generate {
         super::regenerate(folders, plans)?
     } else {
-        plans
-            .into_iter()
-            .map(import::Plan::apply)
-            .collect::<Result<_>>()?
+        import::apply_all(plans)?
     };
     for (url, report) in urls.iter().zip(reports) {
         println!("{url}:\n{report}");
