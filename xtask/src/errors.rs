@@ -22,6 +22,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::builders;
 use crate::error::{Error, Result};
 use crate::json;
 use crate::names;
@@ -234,7 +235,7 @@ pub fn prepare(spec: &mut OpenAPI, typed: &[Typed]) -> Result<()> {
         ReferenceOr::Item(response)
     };
     for t in typed {
-        let Some(operation) = operation_mut(spec, &t.path, t.method) else {
+        let Some(operation) = crate::builders::operation_mut(spec, &t.path, t.method) else {
             continue;
         };
         let responses = &mut operation.responses;
@@ -270,27 +271,6 @@ pub fn prepare(spec: &mut OpenAPI, typed: &[Typed]) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn operation_mut<'s>(
-    spec: &'s mut OpenAPI,
-    path: &str,
-    method: &str,
-) -> Option<&'s mut openapiv3::Operation> {
-    let openapiv3::ReferenceOr::Item(item) = spec.paths.paths.get_mut(path)? else {
-        return None;
-    };
-    match method {
-        "get" => item.get.as_mut(),
-        "put" => item.put.as_mut(),
-        "post" => item.post.as_mut(),
-        "delete" => item.delete.as_mut(),
-        "options" => item.options.as_mut(),
-        "head" => item.head.as_mut(),
-        "patch" => item.patch.as_mut(),
-        "trace" => item.trace.as_mut(),
-        _ => None,
-    }
-}
-
 /// Points each typed operation's `send` (in the `builder` module of
 /// `file`) at its enum: the error type of its signature, and the decoding
 /// of every documented error status. An error if progenitor's `send` no
@@ -300,10 +280,7 @@ pub fn rewrite(file: &mut syn::File, typed: &[Typed]) -> Result<()> {
     if typed.is_empty() {
         return Ok(());
     }
-    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(builder) = builders::module(file) else {
         return Err(shape_error(&typed[0], "no `builder` module"));
     };
     let by_builder: std::collections::BTreeMap<String, &Typed> = typed
@@ -315,15 +292,7 @@ pub fn rewrite(file: &mut syn::File, typed: &[Typed]) -> Result<()> {
         let syn::Item::Impl(block) = item else {
             continue;
         };
-        let syn::Type::Path(self_ty) = &*block.self_ty else {
-            continue;
-        };
-        let Some(t) = self_ty
-            .path
-            .segments
-            .last()
-            .and_then(|s| by_builder.get(&s.ident.to_string()))
-        else {
+        let Some(t) = builders::self_name(block).and_then(|name| by_builder.get(&name)) else {
             continue;
         };
         let path: syn::Path = syn::parse_str(&format!("super::errors::{}", t.name()))
@@ -424,13 +393,11 @@ impl syn::visit_mut::VisitMut for Decode {
     }
 
     fn visit_expr_path_mut(&mut self, node: &mut syn::ExprPath) {
-        let names: Vec<String> = node
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        if self.inside && names == ["ResponseValue", "from_response"] {
+        let segments = &node.path.segments;
+        let is_decode = segments.len() == 2
+            && segments[0].ident == "ResponseValue"
+            && segments[1].ident == "from_response";
+        if self.inside && is_decode {
             let mut with = self.with.clone();
             with.segments.push(format_ident!("from_response").into());
             node.path = with;

@@ -114,21 +114,15 @@ pub struct Client {
 /// second thread that parses, completes, formats and frees it, while this
 /// one does the rest. prettyplease formats top-level items one by one, so
 /// the two texts end to end are the whole file's (a test holds it to that).
-/// On the 193-operation bench: 125 ms -> 90 ms. With `parallel` false (a
-/// caller keeps the second core busy), all of it is done here.
+/// On the 193-operation bench: 125 ms -> 90 ms.
 pub fn client(
     spec: &OpenAPI,
     value: &Value,
     plan: &Plan,
     krate_name: Option<&str>,
-    parallel: bool,
 ) -> Result<Client> {
     let tokens = tokens(plan.input(spec)?.as_ref(), krate_name)?;
-    let (first, rest) = if parallel {
-        split(tokens)
-    } else {
-        (tokens, None)
-    };
+    let (first, rest) = split(tokens);
     let rest = rest.map(|tokens| tokens.to_string());
     let (first, rest) = std::thread::scope(|scope| {
         let rest = rest.map(|text| {
@@ -217,11 +211,7 @@ fn part(
             #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
         ));
     }
-    let has_builders = file
-        .items
-        .iter()
-        .any(|item| matches!(item, syn::Item::Mod(m) if m.ident == "builder"));
-    if has_builders {
+    if crate::builders::module(&mut file).is_some() {
         errors::rewrite(&mut file, &plan.errors)?;
         multipart::rewrite(&mut file, &plan.uploads)?;
     }

@@ -11,6 +11,8 @@
 //!                             errors by status, multipart bodies
 //! deps docs                   the crates the code needs; docs for the items progenitor
 //!                             leaves bare
+//! builders split              progenitor's builder module and input, as the rewrites see
+//!                             them; a spec split into vendor pages (bench and tests)
 //! mock                        the typed httpmock extension (`<crate>-httpmock`), after generate
 //! version                     the crate's version against its last release; its changelog
 //! diff surface                reports on a merged spec / a generated client
@@ -19,6 +21,7 @@
 //!                             reading and atomic writing, JSON pointers, errors
 //! ```
 
+pub mod builders;
 pub mod cmd;
 pub mod deps;
 pub mod diff;

@@ -22,7 +22,12 @@ const FORM: &str = "application/x-www-form-urlencoded";
 
 /// The mock file for the client crate `krate_name`, as a syntax tree (for
 /// the dependency check) and formatted.
-pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str) -> Result<Client> {
+///
+/// `uploads` are the operations whose body is a multipart form: progenitor
+/// sees it as raw bytes and matches it as JSON, which would never match, so
+/// their `body` matcher is removed (the mock matches method and path; the
+/// `When`'s `into_inner()` gives httpmock's own matchers).
+pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, uploads: &[&str]) -> Result<Client> {
     let settings = settings(Some(krate_name));
     let krate_path = krate_name.replace('-', "_");
     let tokens = match guarded(|| Generator::new(&settings).httpmock(spec, &krate_path)) {
@@ -33,6 +38,9 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str) -> Result<Client> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
     for operation_id in form_operations(value) {
         form_body(&mut file, &operation_id)?;
+    }
+    for operation_id in uploads {
+        no_body_matcher(&mut file, operation_id)?;
     }
     crate::docs::fill_mocks(&mut file, value, &krate_path);
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
@@ -85,28 +93,13 @@ fn form_body(file: &mut syn::File, operation_id: &str) -> Result<()> {
         )
     });
     let mut replaced = false;
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        for item in items {
-            let syn::Item::Impl(block) = item else {
-                continue;
-            };
-            let is_when = matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident(&when));
-            if !is_when {
-                continue;
-            }
-            for member in &mut block.items {
-                if let syn::ImplItem::Fn(f) = member
-                    && f.sig.ident == "body"
-                {
-                    f.block = replacement.clone();
-                    replaced = true;
-                }
+    for block in when_impls(file, &when) {
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(f) = member
+                && f.sig.ident == "body"
+            {
+                f.block = replacement.clone();
+                replaced = true;
             }
         }
     }
@@ -116,6 +109,49 @@ fn form_body(file: &mut syn::File, operation_id: &str) -> Result<()> {
         Err(mock_error(format!(
             "`{operation_id}` has a form body, but progenitor's mock has no `{when}::body` \
              to match it as a form: update `mock::form_body` for this progenitor version"
+        )))
+    }
+}
+
+/// The `<Operation>When` impls of `file`.
+fn when_impls<'f>(
+    file: &'f mut syn::File,
+    when: &'f str,
+) -> impl Iterator<Item = &'f mut syn::ItemImpl> + 'f {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Mod(module) => module.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(move |item| match item {
+            syn::Item::Impl(block)
+                if matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident(when)) =>
+            {
+                Some(block)
+            }
+            _ => None,
+        })
+}
+
+/// Removes `<Operation>When::body` of a multipart upload.
+fn no_body_matcher(file: &mut syn::File, operation_id: &str) -> Result<()> {
+    let when = names::type_name(&format!("{}-when", names::method_name(operation_id)));
+    let mut removed = false;
+    for block in when_impls(file, &when) {
+        let before = block.items.len();
+        block
+            .items
+            .retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "body"));
+        removed |= block.items.len() < before;
+    }
+    if removed {
+        Ok(())
+    } else {
+        Err(mock_error(format!(
+            "`{operation_id}` has a multipart body, but progenitor's mock has no \
+             `{when}::body` to remove: update `mock::no_body_matcher` for this progenitor version"
         )))
     }
 }
@@ -158,6 +194,30 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(FORM), "{text}");
+    }
+
+    #[test]
+    fn an_upload_has_no_body_matcher() {
+        let mut file = parse(
+            "pub mod operations {
+                pub struct ACreateWhen(::httpmock::When);
+                impl ACreateWhen {
+                    pub fn body(self, value: ::serde_json::Value) -> Self { Self(self.0.json_body(value)) }
+                    pub fn other(self) -> Self { self }
+                }
+            }",
+        );
+        no_body_matcher(&mut file, "a_create").unwrap_or_else(|e| panic!("{e}"));
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains("fn body"), "{text}");
+        assert!(text.contains("fn other"), "{text}");
+        let err = no_body_matcher(&mut file, "a_create")
+            .map(|_| ())
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("`a_create` has a multipart body"),
+            "{err}"
+        );
     }
 
     #[test]

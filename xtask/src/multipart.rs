@@ -20,6 +20,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::builders;
 use crate::error::{Error, Result};
 use crate::json;
 use crate::names;
@@ -229,8 +230,7 @@ fn text_type(spec: &Value, schema: &Value) -> Option<String> {
 pub fn prepare(spec: &mut OpenAPI, uploads: &[Upload]) {
     use openapiv3::{MediaType, ReferenceOr, Schema, SchemaData, SchemaKind, StringType, Type};
     for upload in uploads {
-        let Some(operation) = crate::errors::operation_mut(spec, &upload.path, upload.method)
-        else {
+        let Some(operation) = builders::operation_mut(spec, &upload.path, upload.method) else {
             continue;
         };
         let Some(ReferenceOr::Item(body)) = operation.request_body.as_mut() else {
@@ -262,10 +262,7 @@ pub fn rewrite(file: &mut syn::File, uploads: &[Upload]) -> Result<()> {
     if uploads.is_empty() {
         return Ok(());
     }
-    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(builder) = builders::module(file) else {
         return Err(shape_error(&uploads[0], "no `builder` module"));
     };
     let by_builder: BTreeMap<String, &Upload> = uploads
@@ -289,14 +286,8 @@ pub fn rewrite(file: &mut syn::File, uploads: &[Upload]) -> Result<()> {
                 }
             }
             syn::Item::Impl(block) if block.trait_.is_none() => {
-                let syn::Type::Path(self_ty) = &*block.self_ty else {
-                    continue;
-                };
-                let Some(upload) = self_ty
-                    .path
-                    .segments
-                    .last()
-                    .and_then(|s| by_builder.get(&s.ident.to_string()))
+                let Some(upload) =
+                    builders::self_name(block).and_then(|name| by_builder.get(&name))
                 else {
                     continue;
                 };

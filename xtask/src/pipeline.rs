@@ -23,9 +23,6 @@ pub struct Input {
     imported: Vec<Document>,
     /// Stored file names the imported pages rewrite or delete.
     replaced: BTreeSet<String>,
-    /// Whether generation may take a second core (see `generate::client`);
-    /// not while the caller keeps one busy.
-    second_core: bool,
 }
 
 impl Input {
@@ -35,13 +32,7 @@ impl Input {
             openapi: openapi.to_path_buf(),
             imported: Vec::new(),
             replaced: BTreeSet::new(),
-            second_core: true,
         }
-    }
-
-    /// The caller keeps a second core busy meanwhile: generate on one.
-    pub fn second_core_busy(&mut self) {
-        self.second_core = false;
     }
 
     /// A page's `documents` take the place of the stored files `names`
@@ -105,7 +96,6 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         openapi,
         imported,
         replaced,
-        second_core,
     } = input;
 
     let start = Instant::now();
@@ -164,7 +154,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         // +14.7 % without, in alternating runs.
         let (client, rendered) = std::thread::scope(|scope| {
             let rendered = scope.spawn(|| json::pretty(spec));
-            let client = generate::client(&parsed, spec, &plan, name, second_core);
+            let client = generate::client(&parsed, spec, &plan, name);
             let rendered = rendered
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -193,7 +183,12 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         if let Some(name) = name {
             let mocks = layout::mock_crate(krate, name);
             if let Some(mock_manifest) = deps::CrateManifest::read(&mocks)? {
-                let mock = mock::file(&plan.mock_input(&parsed), spec, name)?;
+                let uploads: Vec<&str> = plan
+                    .uploads
+                    .iter()
+                    .map(|u| u.operation_id.as_str())
+                    .collect();
+                let mock = mock::file(&plan.mock_input(&parsed), spec, name, &uploads)?;
                 mock_manifest.check(&mock.used)?;
                 outputs.push(Output {
                     path: mocks.join(CLIENT_FILE),

@@ -80,7 +80,8 @@ pub fn pages(spec: &Value) -> Vec<Page> {
 /// The components `piece` reaches (through each other too), and every
 /// security scheme.
 pub fn closure(components: Option<&Map<String, Value>>, piece: &Value) -> Map<String, Value> {
-    let mut out: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    // By kind and name: the same document whatever order the walk found them.
+    let mut out: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
     let Some(components) = components else {
         return Map::new();
     };
@@ -96,14 +97,17 @@ pub fn closure(components: Option<&Map<String, Value>>, piece: &Value) -> Map<St
         todo.extend(references(value));
         out.entry(kind).or_default().insert(name, value.clone());
     }
-    if let Some(schemes) = components.get("securitySchemes") {
+    if let Some(schemes) = components.get("securitySchemes").and_then(Value::as_object) {
         out.insert(
             "securitySchemes".into(),
-            schemes.as_object().cloned().unwrap_or_default(),
+            schemes
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         );
     }
     out.into_iter()
-        .map(|(kind, map)| (kind, Value::Object(map)))
+        .map(|(kind, map)| (kind, Value::Object(map.into_iter().collect())))
         .collect()
 }
 

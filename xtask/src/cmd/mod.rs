@@ -63,15 +63,10 @@ pub fn one_pass(
         input.import(documents, report.names());
         pending.push((report, writes));
     }
-    // Files to stage keep the second core busy during generation: on the
-    // nexus bench, a cold one pass took +40..47 % over bare when generation
-    // split itself across both cores anyway, +28..31 % when it did not.
-    if pending
-        .iter()
-        .any(|(report, _)| !report.added.is_empty() || !report.changed.is_empty())
-    {
-        input.second_core_busy();
-    }
+    // Generation splits its formatting across two cores here too, while
+    // the files are staged: side by side in one run, a cold one pass took
+    // +15 / +16 % over bare with the split and +62 / +59 % without on
+    // authentik, +15 / +22 % and +39 / +38 % on nexus.
     // The one parallelism that pays (measured side by side on the nexus
     // bench, see the README): the imported documents are staged (created
     // and synced, not yet visible) on a second thread while the stages and
