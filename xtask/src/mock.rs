@@ -42,6 +42,7 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, uploads: &[&str]) -
     for operation_id in uploads {
         no_body_matcher(&mut file, operation_id)?;
     }
+    array_query_params(&mut file);
     crate::docs::fill_mocks(&mut file, value, &krate_path);
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
     Ok(Client {
@@ -135,6 +136,59 @@ fn when_impls<'f>(
         })
 }
 
+/// A query parameter that is an array: progenitor's mock matches
+/// `value.to_string()`, which a `Vec` does not have (the mocks crate would
+/// not compile), where the client sends one `name=item` pair per item
+/// (progenitor-client's form style, exploded). Each pair is matched instead.
+fn array_query_params(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Items;
+    impl VisitMut for Items {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            let text = |e: &syn::Expr| quote::quote!(#e).to_string();
+            if call.method != "query_param"
+                || call.args.len() != 2
+                || text(&call.args[1]) != "value . to_string ()"
+            {
+                return;
+            }
+            let (when, name) = (&call.receiver, &call.args[0]);
+            *expr = syn::parse_quote! {
+                value.iter().fold(#when, |when, item| when.query_param(#name, item.to_string()))
+            };
+        }
+    }
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        for item in items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            for member in &mut block.items {
+                let syn::ImplItem::Fn(f) = member else {
+                    continue;
+                };
+                let signature = &f.sig;
+                let is_array = quote::quote!(#signature)
+                    .to_string()
+                    .contains(":: std :: vec :: Vec <");
+                if is_array {
+                    Items.visit_block_mut(&mut f.block);
+                }
+            }
+        }
+    }
+}
+
 /// Removes `<Operation>When::body` of a multipart upload.
 fn no_body_matcher(file: &mut syn::File, operation_id: &str) -> Result<()> {
     let when = names::type_name(&format!("{}-when", names::method_name(operation_id)));
@@ -194,6 +248,34 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(FORM), "{text}");
+    }
+
+    #[test]
+    fn an_array_query_parameter_matches_one_pair_per_item() {
+        let mut file = parse(
+            "pub mod operations {
+                impl AListWhen {
+                    pub fn ids(self, value: &::std::vec::Vec<i64>) -> Self {
+                        Self(self.0.query_param(\"ids\", value.to_string()))
+                    }
+                    pub fn name(self, value: &str) -> Self {
+                        Self(self.0.query_param(\"name\", value.to_string()))
+                    }
+                }
+            }",
+        );
+        array_query_params(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains(
+                ".fold(self.0, |when, item| when.query_param(\"ids\", item.to_string()))"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("self.0.query_param(\"name\", value.to_string())"),
+            "a scalar keeps its match: {text}"
+        );
     }
 
     #[test]
