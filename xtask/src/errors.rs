@@ -515,3 +515,142 @@ fn body_type(body: &Body) -> Option<syn::Type> {
     };
     syn::parse_str(&format!("types::{name}")).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(responses: Value) -> Value {
+        json!({
+            "paths": {"/a/": {"get": {"operationId": "a_list", "responses": responses}}},
+            "components": {
+                "responses": {"Invalid": {"description": "", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ValidationError"}}}}},
+                "schemas": {"ValidationError": {"type": "object"}, "GenericError": {"type": "object"}},
+            },
+        })
+    }
+
+    fn plan_of(responses: Value) -> Result<Vec<Typed>> {
+        plan(&spec(responses), &|_| "openapi/a.json".to_string())
+    }
+
+    #[test]
+    fn only_operations_whose_error_bodies_differ_are_typed() {
+        let ok = json!({"description": ""});
+        let generic = json!({"description": "denied", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/GenericError"}}}});
+        let same = plan_of(json!({"200": ok, "400": generic, "403": generic})).unwrap_or_default();
+        assert!(same.is_empty(), "one error type: progenitor's own");
+        let bodiless = plan_of(json!({"200": ok, "400": ok, "404": ok})).unwrap_or_default();
+        assert!(
+            bodiless.is_empty(),
+            "no error body at all: progenitor's own"
+        );
+
+        let typed = plan_of(json!({
+            "200": ok,
+            "404": {"description": "User not found"},
+            "403": generic,
+            "400": {"$ref": "#/components/responses/Invalid"},
+            "5XX": {"description": "", "content": {"application/json": {"schema": {"type": "object"}}}},
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let [t] = typed.as_slice() else {
+            panic!("{typed:?}")
+        };
+        assert_eq!(t.name(), "AListError");
+        let variants: Vec<(String, String)> = t
+            .variants
+            .iter()
+            .map(|v| {
+                let body = match &v.body {
+                    Body::None => "-".to_string(),
+                    Body::Component(name) | Body::Inline(name, _) => name.clone(),
+                };
+                (v.status.variant(), body)
+            })
+            .collect();
+        assert_eq!(
+            variants,
+            [
+                ("Status400".into(), "ValidationError".into()),
+                ("Status403".into(), "GenericError".into()),
+                ("Status404".into(), "-".into()),
+                ("Status5xx".into(), "AListStatus5xx".into()),
+            ],
+            "codes in order, then ranges; a shared response resolved; an inline body named"
+        );
+        let items = items(&typed).unwrap_or_else(|e| panic!("{e}"));
+        let mut file: syn::File = syn::parse_quote! {};
+        file.items = items;
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("Status400(types::ValidationError)"), "{text}");
+        assert!(
+            text.contains("404u16 => Ok(wrap(ResponseValue::empty(response)"),
+            "{text}"
+        );
+        assert!(text.contains("500u16..=599u16 =>"), "{text}");
+        assert!(
+            text.contains("_ => Err(Error::UnexpectedResponse(response))"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_non_json_error_body_beside_others_names_the_operation_and_response() {
+        let err = plan_of(json!({
+            "400": {"$ref": "#/components/responses/Invalid"},
+            "503": {"description": "", "content": {"text/html": {"schema": {"type": "string"}}}},
+        }))
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(
+                "openapi/a.json#/paths/~1a~1/get/responses/503: operation `a_list`: \
+                 error response `503` is `text/html`, not JSON"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn send_is_pointed_at_the_enum() {
+        let typed = plan_of(json!({
+            "400": {"$ref": "#/components/responses/Invalid"},
+            "404": {"description": ""},
+        }))
+        .unwrap_or_default();
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> AList<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
+                        match response.status().as_u16() {
+                            200u16 => Ok(ResponseValue::empty(response)),
+                            400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        rewrite(&mut file, &typed).unwrap_or_else(|e| panic!("{e}"));
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("Error<super::errors::AListError>"), "{text}");
+        assert!(
+            text.contains("super::errors::AListError::from_response(response)"),
+            "{text}"
+        );
+        let mut other: syn::File = syn::parse_quote! { pub mod builder {} };
+        let err = rewrite(&mut other, &typed)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`a_list`") && err.contains("changed shape"),
+            "{err}"
+        );
+    }
+}

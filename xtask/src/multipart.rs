@@ -564,3 +564,146 @@ fn ident(name: &str) -> syn::Ident {
             .unwrap_or_else(|_| format_ident!("x_{}", name.len())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(schema: Value) -> Value {
+        json!({
+            "paths": {"/files/": {"post": {"operationId": "files_create", "requestBody": {"content": {
+                "multipart/form-data": {"schema": schema}}}}}},
+            "components": {"schemas": {
+                "Upload": {"type": "object", "description": "A file and its metadata.", "required": ["file", "type"], "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "type": {"$ref": "#/components/schemas/KindEnum"},
+                    "owner": {"type": "string", "format": "uuid"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    "meta": {"type": "object"},
+                    "id": {"type": "integer", "readOnly": true},
+                }},
+                "KindEnum": {"type": "string", "enum": ["a", "b"]},
+            }},
+        })
+    }
+
+    #[test]
+    fn each_property_is_a_typed_part() {
+        let uploads = plan(
+            &spec(json!({"$ref": "#/components/schemas/Upload"})),
+            &|_| String::new(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let [upload] = uploads.as_slice() else {
+            panic!("{uploads:?}")
+        };
+        assert_eq!(upload.form, "Upload");
+        let kinds: Vec<(&str, bool, String)> = upload
+            .fields
+            .iter()
+            .map(|f| {
+                let kind = match &f.kind {
+                    Kind::File => "file".to_string(),
+                    Kind::Files => "files".to_string(),
+                    Kind::Text(ty) => ty.clone(),
+                    Kind::Texts(ty) => format!("[{ty}]"),
+                    Kind::Json => "json".to_string(),
+                };
+                (f.name.as_str(), f.required, kind)
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("file", true, "file".to_string()),
+                ("type", true, "types::KindEnum".to_string()),
+                ("owner", false, "::uuid::Uuid".to_string()),
+                ("tags", false, "[::std::string::String]".to_string()),
+                ("attachments", false, "files".to_string()),
+                ("meta", false, "json".to_string()),
+            ],
+            "required first; the read-only `id` is not sent"
+        );
+        let items = items(&uploads).unwrap_or_else(|e| panic!("{e}"));
+        let mut file: syn::File = syn::parse_quote! {};
+        file.items = items;
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("pub r#type: types::KindEnum"),
+            "a keyword field: {text}"
+        );
+        assert!(
+            text.contains("pub fn new(\n            file: impl ::std::convert::Into<reqwest::multipart::Part>,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("for part in value {"),
+            "a part per file: {text}"
+        );
+    }
+
+    #[test]
+    fn a_form_that_is_not_an_object_names_the_operation() {
+        let err = plan(
+            &spec(json!({"type": "string", "format": "binary"})),
+            &|_| "openapi/files.json".to_string(),
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(
+                "openapi/files.json#/paths/~1files~1/post/requestBody/content/multipart~1form-data/schema: \
+                 operation `files_create`: a multipart/form-data body must be an object schema"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_builder_sends_the_form_as_multipart() {
+        let uploads = plan(
+            &spec(json!({"$ref": "#/components/schemas/Upload"})),
+            &|_| String::new(),
+        )
+        .unwrap_or_default();
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct FilesCreate<'a> {
+                    client: &'a super::Client,
+                    body: Result<reqwest::Body, String>,
+                }
+                impl<'a> FilesCreate<'a> {
+                    pub fn body<B>(mut self, value: B) -> Self where B: std::convert::TryInto<reqwest::Body> {
+                        self.body = value.try_into().map_err(|_| "conversion".to_string());
+                        self
+                    }
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let request = client.client.post(url)
+                            .header(::reqwest::header::CONTENT_TYPE, ::reqwest::header::HeaderValue::from_static("application/octet-stream"))
+                            .body(body)
+                            .build()?;
+                        todo!()
+                    }
+                }
+            }
+        };
+        rewrite(&mut file, &uploads).unwrap_or_else(|e| panic!("{e}"));
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("body: ::std::result::Result<reqwest::multipart::Form"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub fn body(mut self, value: super::forms::Upload) -> Self"),
+            "{text}"
+        );
+        assert!(
+            text.contains(".post(url).multipart(body).build()?"),
+            "{text}"
+        );
+        assert!(!text.contains("octet-stream"), "{text}");
+    }
+}
