@@ -5,6 +5,8 @@
 
 use openapiv3::OpenAPI;
 
+use crate::error::Error;
+
 /// The items of the top-level `builder` module of `file`, if it has one.
 pub fn module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
     file.items.iter_mut().find_map(|item| match item {
@@ -41,5 +43,17 @@ pub fn operation_mut<'s>(
         "patch" => item.patch.as_mut(),
         "trace" => item.trace.as_mut(),
         _ => None,
+    }
+}
+
+/// A rewrite of `feature` (its file, e.g. `errors.rs`) found progenitor's
+/// output for `operation` not as it expects: `what` it found.
+pub fn shape_error(operation: &str, feature: &str, what: &str) -> Error {
+    Error::Generate {
+        operation: operation.to_string(),
+        message: format!(
+            "progenitor's output has changed shape ({what}); `xtask/src/{feature}` \
+             needs updating for this progenitor version"
+        ),
     }
 }

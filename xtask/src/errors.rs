@@ -335,13 +335,7 @@ pub fn rewrite(file: &mut syn::File, typed: &[Typed]) -> Result<()> {
 }
 
 fn shape_error(t: &Typed, what: &str) -> Error {
-    Error::Generate {
-        operation: t.operation_id.clone(),
-        message: format!(
-            "progenitor's output has changed shape ({what}); the typed errors \
-             (`xtask/src/errors.rs`) need updating for this progenitor version"
-        ),
-    }
+    builders::shape_error(&t.operation_id, "errors.rs", what)
 }
 
 /// `Result<_, Error<E>>` -> `Result<_, Error<with>>`.

@@ -83,17 +83,6 @@ impl Plan {
         multipart::prepare(&mut input, &self.uploads);
         Ok(std::borrow::Cow::Owned(input))
     }
-
-    /// The httpmock generator's input: it types each error status itself,
-    /// but refuses multipart bodies as progenitor does.
-    pub fn mock_input<'s>(&self, spec: &'s OpenAPI) -> std::borrow::Cow<'s, OpenAPI> {
-        if self.uploads.is_empty() {
-            return std::borrow::Cow::Borrowed(spec);
-        }
-        let mut input = spec.clone();
-        multipart::prepare(&mut input, &self.uploads);
-        std::borrow::Cow::Owned(input)
-    }
 }
 
 /// A generated file, formatted, with what the checks read off its syntax

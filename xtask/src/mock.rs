@@ -14,7 +14,8 @@ use progenitor::Generator;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::generate::{BANNER, Client, guarded, settings};
+use crate::generate::{BANNER, Client, Plan, guarded, settings};
+use crate::multipart;
 use crate::names;
 use crate::walk;
 
@@ -23,14 +24,23 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// The mock file for the client crate `krate_name`, as a syntax tree (for
 /// the dependency check) and formatted.
 ///
-/// `uploads` are the operations whose body is a multipart form: progenitor
-/// sees it as raw bytes and matches it as JSON, which would never match, so
-/// their `body` matcher is removed (the mock matches method and path; the
-/// `When`'s `into_inner()` gives httpmock's own matchers).
-pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, uploads: &[&str]) -> Result<Client> {
+/// progenitor's httpmock generator types each error status itself, but
+/// refuses multipart bodies as progenitor does: it gets those as raw bytes
+/// (see `multipart::prepare`), and since it would match them as JSON, which
+/// never matches a form, their `body` matcher is removed (the mock matches
+/// method and path; the `When`'s `into_inner()` gives httpmock's own
+/// matchers).
+pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Result<Client> {
     let settings = settings(Some(krate_name));
     let krate_path = krate_name.replace('-', "_");
-    let tokens = match guarded(|| Generator::new(&settings).httpmock(spec, &krate_path)) {
+    let input = if plan.uploads.is_empty() {
+        std::borrow::Cow::Borrowed(spec)
+    } else {
+        let mut input = spec.clone();
+        multipart::prepare(&mut input, &plan.uploads);
+        std::borrow::Cow::Owned(input)
+    };
+    let tokens = match guarded(|| Generator::new(&settings).httpmock(&input, &krate_path)) {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => return Err(mock_error(e.to_string())),
         Err(panic) => return Err(mock_error(format!("progenitor panicked: {panic}"))),
@@ -39,8 +49,8 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, uploads: &[&str]) -
     for operation_id in form_operations(value) {
         form_body(&mut file, &operation_id)?;
     }
-    for operation_id in uploads {
-        no_body_matcher(&mut file, operation_id)?;
+    for upload in &plan.uploads {
+        no_body_matcher(&mut file, &upload.operation_id)?;
     }
     array_query_params(&mut file);
     crate::docs::fill_mocks(&mut file, value, &krate_path);
@@ -114,11 +124,9 @@ fn form_body(file: &mut syn::File, operation_id: &str) -> Result<()> {
     }
 }
 
-/// The `<Operation>When` impls of `file`.
-fn when_impls<'f>(
-    file: &'f mut syn::File,
-    when: &'f str,
-) -> impl Iterator<Item = &'f mut syn::ItemImpl> + 'f {
+/// The `impl` blocks inside the modules of `file` (progenitor's mocks are
+/// all in its `operations` module).
+fn impls(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ItemImpl> {
     file.items
         .iter_mut()
         .filter_map(|item| match item {
@@ -126,14 +134,19 @@ fn when_impls<'f>(
             _ => None,
         })
         .flatten()
-        .filter_map(move |item| match item {
-            syn::Item::Impl(block)
-                if matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident(when)) =>
-            {
-                Some(block)
-            }
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) => Some(block),
             _ => None,
         })
+}
+
+/// The `<Operation>When` impls of `file`.
+fn when_impls<'f>(
+    file: &'f mut syn::File,
+    when: &'f str,
+) -> impl Iterator<Item = &'f mut syn::ItemImpl> + 'f {
+    impls(file)
+        .filter(move |block| matches!(&*block.self_ty, syn::Type::Path(t) if t.path.is_ident(when)))
 }
 
 /// A query parameter that is an array: progenitor's mock matches
@@ -162,28 +175,17 @@ fn array_query_params(file: &mut syn::File) {
             };
         }
     }
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        for item in items {
-            let syn::Item::Impl(block) = item else {
+    for block in impls(file) {
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(f) = member else {
                 continue;
             };
-            for member in &mut block.items {
-                let syn::ImplItem::Fn(f) = member else {
-                    continue;
-                };
-                let signature = &f.sig;
-                let is_array = quote::quote!(#signature)
-                    .to_string()
-                    .contains(":: std :: vec :: Vec <");
-                if is_array {
-                    Items.visit_block_mut(&mut f.block);
-                }
+            let signature = &f.sig;
+            let is_array = quote::quote!(#signature)
+                .to_string()
+                .contains(":: std :: vec :: Vec <");
+            if is_array {
+                Items.visit_block_mut(&mut f.block);
             }
         }
     }

@@ -337,13 +337,7 @@ pub fn rewrite(file: &mut syn::File, uploads: &[Upload]) -> Result<()> {
 }
 
 fn shape_error(upload: &Upload, what: &str) -> Error {
-    Error::Generate {
-        operation: upload.operation_id.clone(),
-        message: format!(
-            "progenitor's output has changed shape ({what}); the multipart bodies \
-             (`xtask/src/multipart.rs`) need updating for this progenitor version"
-        ),
-    }
+    builders::shape_error(&upload.operation_id, "multipart.rs", what)
 }
 
 /// `<request>.header(CONTENT_TYPE, "application/octet-stream").body(body)`

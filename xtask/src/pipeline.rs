@@ -183,12 +183,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         if let Some(name) = name {
             let mocks = layout::mock_crate(krate, name);
             if let Some(mock_manifest) = deps::CrateManifest::read(&mocks)? {
-                let uploads: Vec<&str> = plan
-                    .uploads
-                    .iter()
-                    .map(|u| u.operation_id.as_str())
-                    .collect();
-                let mock = mock::file(&plan.mock_input(&parsed), spec, name, &uploads)?;
+                let mock = mock::file(&parsed, spec, name, &plan)?;
                 mock_manifest.check(&mock.used)?;
                 outputs.push(Output {
                     path: mocks.join(CLIENT_FILE),
