@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::files;
 use crate::import::{self, Plan};
 use crate::layout::SOURCES;
+use crate::manifest::Manifest;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,6 +34,9 @@ struct Page {
 pub struct Fetched {
     pub url: String,
     pub plan: Plan,
+    /// Whether the manifest records a document of this page: a page listed
+    /// but never imported is new to us, not drift.
+    pub imported: bool,
 }
 
 /// Downloads every page of `openapi/sources.toml` and plans its import.
@@ -91,10 +95,12 @@ pub fn plan(
     }
     // Planned together: one manifest for every page (see `plan_pages`).
     let plans = import::plan_pages(&texts, openapi)?;
+    let manifest = Manifest::load(openapi)?;
     Ok(texts
         .into_iter()
         .zip(plans)
         .map(|(page, plan)| Fetched {
+            imported: manifest.documents.values().any(|e| e.page == page.name),
             url: page.source,
             plan,
         })

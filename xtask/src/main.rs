@@ -43,7 +43,8 @@ enum Command {
     /// before anything is written.
     Fetch {
         /// Write nothing; exit 1 with what changed upstream (files, then the
-        /// API changes, classified as `diff` does), 0 if nothing did.
+        /// API changes, classified as `diff` does), 0 if nothing did, 2 on
+        /// an error. A listed page never imported is reported apart: not drift.
         #[arg(long, conflicts_with = "generate")]
         check: bool,
         /// Then regenerate the client, in the same pass (see `generate`);
@@ -203,8 +204,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
     };
+    // 2, not 1: `fetch --check`, `diff --fail-on` and `generate --check`
+    // exit 1 for "it differs", and a job must tell that from "it failed".
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
-        ExitCode::FAILURE
+        ExitCode::from(2)
     })
 }

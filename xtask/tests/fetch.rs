@@ -10,7 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod common;
-use common::{fixture_openapi, fixture_page};
+use common::{fixture_openapi, fixture_page, fixtures};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixtures().join(name)).unwrap()
+}
 
 /// What the server answers for the page: status, body, delay.
 type Answer = Arc<Mutex<(u16, String, Duration)>>;
@@ -22,8 +26,12 @@ fn serve(answer: Answer) -> String {
         for request in server.incoming_requests() {
             let answer = answer.clone();
             std::thread::spawn(move || {
-                let (status, body, delay) = answer.lock().unwrap().clone();
-                assert_eq!(request.url(), "/api/s3.md");
+                let (status, body, delay) = match request.url() {
+                    "/api/s3.md" => answer.lock().unwrap().clone(),
+                    // Another page of the vendor's, as published.
+                    "/api/records.md" => (200, fixture("records.md"), Duration::ZERO),
+                    other => panic!("unexpected request for {other}"),
+                };
                 std::thread::sleep(delay);
                 let response = tiny_http::Response::from_string(body).with_status_code(status);
                 let _ = request.respond(response);
@@ -89,7 +97,8 @@ impl Project {
         let before = self.snapshot();
         let out = self.fetch(extra);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(!out.status.success(), "fetch should fail:\n{stderr}");
+        // 2, an error: not 1, which says "upstream moved".
+        assert_eq!(out.status.code(), Some(2), "fetch should fail:\n{stderr}");
         assert!(before == self.snapshot(), "files changed on a failed fetch");
         stderr
     }
@@ -143,6 +152,56 @@ fn changed_upstream_fails_the_check_then_fetch_stores_it() {
     let stored =
         std::fs::read_to_string(project.openapi.join("s3_presigned_post_retrieve.json")).unwrap();
     assert!(stored.contains("Name of the file to store"));
+    assert!(project.fetch(&["--check"]).status.success());
+}
+
+/// A page listed in sources.toml but never imported is new, not drift: the
+/// scheduled check stays green and says so; `fetch` then imports it.
+#[test]
+fn a_listed_page_never_imported_is_reported_apart() {
+    let project = Project::new();
+    let sources = project.openapi.join("sources.toml");
+    let mut text = std::fs::read_to_string(&sources).unwrap();
+    text.push_str("\n[[page]]\nurl = \"https://developer.kizen.com/api/records.md\"\n");
+    std::fs::write(&sources, text).unwrap();
+    let before = project.snapshot();
+
+    let out = project.fetch(&["--check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{}/api/records.md: not imported yet (2 documents), so not checked",
+            project.base
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("0 added, 0 changed, 0 removed, 2 unchanged"),
+        "{stdout}"
+    );
+    assert!(before == project.snapshot(), "--check wrote files");
+
+    // Upstream S3 moving is still drift, beside the new page.
+    project.answer(
+        200,
+        fixture_page().replace("Name of the file to upload", "Name"),
+        Duration::ZERO,
+    );
+    assert_eq!(project.fetch(&["--check"]).status.code(), Some(1));
+
+    let out = project.fetch(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = std::fs::read_to_string(project.openapi.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"records.md\""), "{manifest}");
     assert!(project.fetch(&["--check"]).status.success());
 }
 
