@@ -15,13 +15,15 @@
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let server = MockServer::start_async().await;
-//! let post = PresignedPostResponse {
-//!     expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
-//!     fields: [("key".to_string(), "uploads/resume.pdf".to_string())].into(),
-//!     max_file_size: 1_000_000,
-//!     s3object_id: uuid::Uuid::nil(),
-//!     url: server.url("/bucket"),
-//! };
+//! // A builder, not a struct literal: it keeps compiling when the vendor
+//! // adds an optional property.
+//! let post: PresignedPostResponse = PresignedPostResponse::builder()
+//!     .expires_at(chrono::Utc::now() + chrono::Duration::hours(1))
+//!     .fields([("key".to_string(), "uploads/resume.pdf".to_string())])
+//!     .max_file_size(1_000_000)
+//!     .s3object_id(uuid::Uuid::nil())
+//!     .url(server.url("/bucket"))
+//!     .try_into()?;
 //! let mock = server.s3_presigned_post_retrieve(|when, then| {
 //!     when.filename("resume.pdf")
 //!         .source(S3PresignedPostRetrieveSource::FieldValue);

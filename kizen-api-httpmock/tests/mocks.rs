@@ -84,13 +84,14 @@ async fn a_form_body_is_matched_as_the_form_the_client_sends() {
 #[tokio::test]
 async fn query_parameters_are_matched_by_type() {
     let server = MockServer::start_async().await;
-    let post = PresignedPostResponse {
-        expires_at: chrono::Utc::now(),
-        fields: [("key".to_string(), "k".to_string())].into(),
-        max_file_size: 5,
-        s3object_id: uuid::Uuid::nil(),
-        url: server.url("/bucket"),
-    };
+    let post: PresignedPostResponse = PresignedPostResponse::builder()
+        .expires_at(chrono::Utc::now())
+        .fields([("key".to_string(), "k".to_string())])
+        .max_file_size(5)
+        .s3object_id(uuid::Uuid::nil())
+        .url(server.url("/bucket"))
+        .try_into()
+        .unwrap();
     let pdf = server.s3_presigned_post_retrieve(|when, then| {
         when.filename("cv.pdf")
             .contenttype("application/pdf")
