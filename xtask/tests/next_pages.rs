@@ -238,6 +238,9 @@ fn the_generated_crate_compiles_and_works_against_prism() {
         "the generated crate does not compile:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Every generated item documented, on the pages with list pages and
+    // PATCH bodies (`pages::Page`, `Nullable`), as CI checks Kizen's.
+    common::doc_without_warnings(dir.path(), &["kizen-api", "kizen-api-httpmock"]);
     let spec = dir.path().join("kizen-api").join(SPEC_FILE);
     assert_eq!(
         std::fs::read_to_string(&spec).unwrap(),
