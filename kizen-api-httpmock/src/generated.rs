@@ -2,6 +2,7 @@
 // (vendor documents, repaired, merged, and corrected by `openapi/overlay.yaml`).
 // DO NOT EDIT: change the overlay or the pipeline in `xtask/`, then regenerate.
 
+#![allow(unused_imports)]
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -9,7 +10,9 @@ pub mod operations {
     //! be used to explicitly deviate from permitted values.
     use kizen_api::*;
     ///Which [`Client::s3_presigned_post_retrieve`](kizen_api::Client::s3_presigned_post_retrieve) requests a mock matches: its method and path, narrowed by the parameter and body matchers.
+    #[cfg(feature = "s3")]
     pub struct S3PresignedPostRetrieveWhen(::httpmock::When);
+    #[cfg(feature = "s3")]
     impl S3PresignedPostRetrieveWhen {
         ///Matches the operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -37,7 +40,9 @@ pub mod operations {
         }
     }
     ///What a mock of [`Client::s3_presigned_post_retrieve`](kizen_api::Client::s3_presigned_post_retrieve) answers: one of its documented responses.
+    #[cfg(feature = "s3")]
     pub struct S3PresignedPostRetrieveThen(::httpmock::Then);
+    #[cfg(feature = "s3")]
     impl S3PresignedPostRetrieveThen {
         ///Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
@@ -69,7 +74,9 @@ pub mod operations {
         }
     }
     ///Which [`Client::s3_success_create`](kizen_api::Client::s3_success_create) requests a mock matches: its method and path, narrowed by the parameter and body matchers.
+    #[cfg(feature = "s3")]
     pub struct S3SuccessCreateWhen(::httpmock::When);
+    #[cfg(feature = "s3")]
     impl S3SuccessCreateWhen {
         ///Matches the operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -111,7 +118,9 @@ pub mod operations {
         }
     }
     ///What a mock of [`Client::s3_success_create`](kizen_api::Client::s3_success_create) answers: one of its documented responses.
+    #[cfg(feature = "s3")]
     pub struct S3SuccessCreateThen(::httpmock::Then);
+    #[cfg(feature = "s3")]
     impl S3SuccessCreateThen {
         ///Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
@@ -138,6 +147,7 @@ pub mod operations {
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
     ///Mocks [`Client::s3_presigned_post_retrieve`](kizen_api::Client::s3_presigned_post_retrieve): `config_fn` says which requests it matches and what it answers.
+    #[cfg(feature = "s3")]
     fn s3_presigned_post_retrieve<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -145,11 +155,13 @@ pub trait MockServerExt {
             operations::S3PresignedPostRetrieveThen,
         );
     ///Mocks [`Client::s3_success_create`](kizen_api::Client::s3_success_create): `config_fn` says which requests it matches and what it answers.
+    #[cfg(feature = "s3")]
     fn s3_success_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::S3SuccessCreateWhen, operations::S3SuccessCreateThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    #[cfg(feature = "s3")]
     fn s3_presigned_post_retrieve<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -164,6 +176,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "s3")]
     fn s3_success_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::S3SuccessCreateWhen, operations::S3SuccessCreateThen),

@@ -44,7 +44,9 @@
 #[allow(clippy::all, clippy::unwrap_used, clippy::expect_used)]
 mod generated;
 
+#[cfg(feature = "upload")]
 pub mod upload;
 
 pub use generated::*;
+#[cfg(feature = "upload")]
 pub use upload::{UploadMock, UploadScenario};

@@ -3,6 +3,7 @@
 // DO NOT EDIT: change the overlay or the pipeline in `xtask/`, then regenerate.
 
 #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
+#![allow(unused_imports)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -10,6 +11,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(feature = "s3")]
     ///`PresignedPostErrorResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PresignedPostErrorResponse {
@@ -19,12 +21,14 @@ pub mod types {
             ::std::string::String,
         >,
     }
+    #[cfg(feature = "s3")]
     impl PresignedPostErrorResponse {
         ///A builder for [`PresignedPostErrorResponse`], one field at a time.
         pub fn builder() -> builder::PresignedPostErrorResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "s3")]
     ///`PresignedPostResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PresignedPostResponse {
@@ -42,12 +46,14 @@ pub mod types {
         ///POST destination URL for upload
         pub url: ::std::string::String,
     }
+    #[cfg(feature = "s3")]
     impl PresignedPostResponse {
         ///A builder for [`PresignedPostResponse`], one field at a time.
         pub fn builder() -> builder::PresignedPostResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "s3")]
     ///`S3Object`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct S3Object {
@@ -86,12 +92,14 @@ pub mod types {
         ///`url`: the vendor's spec does not describe it.
         pub url: ::std::string::String,
     }
+    #[cfg(feature = "s3")]
     impl S3Object {
         ///A builder for [`S3Object`], one field at a time.
         pub fn builder() -> builder::S3Object {
             Default::default()
         }
     }
+    #[cfg(feature = "s3")]
     ///`S3PresignedPostRetrieveSource`
     #[derive(
         ::serde::Deserialize,
@@ -140,6 +148,7 @@ pub mod types {
         #[serde(rename = "third_party_image")]
         ThirdPartyImage,
     }
+    #[cfg(feature = "s3")]
     impl ::std::fmt::Display for S3PresignedPostRetrieveSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -157,6 +166,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "s3")]
     impl ::std::str::FromStr for S3PresignedPostRetrieveSource {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -178,6 +188,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "s3")]
     impl ::std::convert::TryFrom<&str> for S3PresignedPostRetrieveSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -186,6 +197,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "s3")]
     impl ::std::convert::TryFrom<::std::string::String>
     for S3PresignedPostRetrieveSource {
         type Error = self::error::ConversionError;
@@ -195,6 +207,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "s3")]
     ///`S3SuccessCreateBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct S3SuccessCreateBody {
@@ -217,6 +230,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uuid: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "s3")]
     impl S3SuccessCreateBody {
         ///A builder for [`S3SuccessCreateBody`], one field at a time.
         pub fn builder() -> builder::S3SuccessCreateBody {
@@ -226,6 +240,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         ///Builds a [`super::PresignedPostErrorResponse`] one field at a time; `try_into()` checks that every required field was set.
+        #[cfg(feature = "s3")]
         #[derive(Clone, Debug)]
         pub struct PresignedPostErrorResponse {
             detail: ::std::result::Result<
@@ -236,6 +251,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "s3")]
         impl ::std::default::Default for PresignedPostErrorResponse {
             fn default() -> Self {
                 Self {
@@ -243,6 +259,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "s3")]
         impl PresignedPostErrorResponse {
             ///Sets `detail`.
             pub fn detail<T>(mut self, value: T) -> Self
@@ -263,6 +280,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::TryFrom<PresignedPostErrorResponse>
         for super::PresignedPostErrorResponse {
             type Error = super::error::ConversionError;
@@ -272,6 +290,7 @@ pub mod types {
                 Ok(Self { detail: value.detail? })
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::From<super::PresignedPostErrorResponse>
         for PresignedPostErrorResponse {
             fn from(value: super::PresignedPostErrorResponse) -> Self {
@@ -279,6 +298,7 @@ pub mod types {
             }
         }
         ///Builds a [`super::PresignedPostResponse`] one field at a time; `try_into()` checks that every required field was set.
+        #[cfg(feature = "s3")]
         #[derive(Clone, Debug)]
         pub struct PresignedPostResponse {
             expires_at: ::std::result::Result<
@@ -296,6 +316,7 @@ pub mod types {
             s3object_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "s3")]
         impl ::std::default::Default for PresignedPostResponse {
             fn default() -> Self {
                 Self {
@@ -309,6 +330,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "s3")]
         impl PresignedPostResponse {
             ///Sets `expires_at`: When the presigned POST expires
             pub fn expires_at<T>(mut self, value: T) -> Self
@@ -381,6 +403,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::TryFrom<PresignedPostResponse>
         for super::PresignedPostResponse {
             type Error = super::error::ConversionError;
@@ -396,6 +419,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::From<super::PresignedPostResponse>
         for PresignedPostResponse {
             fn from(value: super::PresignedPostResponse) -> Self {
@@ -409,6 +433,7 @@ pub mod types {
             }
         }
         ///Builds a [`super::S3Object`] one field at a time; `try_into()` checks that every required field was set.
+        #[cfg(feature = "s3")]
         #[derive(Clone, Debug)]
         pub struct S3Object {
             common_key: ::std::result::Result<
@@ -456,6 +481,7 @@ pub mod types {
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "s3")]
         impl ::std::default::Default for S3Object {
             fn default() -> Self {
                 Self {
@@ -480,6 +506,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "s3")]
         impl S3Object {
             ///Sets `common_key`.
             pub fn common_key<T>(mut self, value: T) -> Self
@@ -668,6 +695,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::TryFrom<S3Object> for super::S3Object {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -691,6 +719,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::From<super::S3Object> for S3Object {
             fn from(value: super::S3Object) -> Self {
                 Self {
@@ -712,6 +741,7 @@ pub mod types {
             }
         }
         ///Builds a [`super::S3SuccessCreateBody`] one field at a time; `try_into()` checks that every required field was set.
+        #[cfg(feature = "s3")]
         #[derive(Clone, Debug)]
         pub struct S3SuccessCreateBody {
             business_id: ::std::result::Result<
@@ -739,6 +769,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "s3")]
         impl ::std::default::Default for S3SuccessCreateBody {
             fn default() -> Self {
                 Self {
@@ -751,6 +782,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "s3")]
         impl S3SuccessCreateBody {
             ///Sets `business_id`: ID of the business associated with the S3 object
             pub fn business_id<T>(mut self, value: T) -> Self
@@ -831,6 +863,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::TryFrom<S3SuccessCreateBody>
         for super::S3SuccessCreateBody {
             type Error = super::error::ConversionError;
@@ -847,6 +880,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::convert::From<super::S3SuccessCreateBody> for S3SuccessCreateBody {
             fn from(value: super::S3SuccessCreateBody) -> Self {
                 Self {
@@ -862,9 +896,12 @@ pub mod types {
     }
     /// Error types.
     pub mod error {
+        #[cfg(feature = "s3")]
         /// Error from a `TryFrom` or `FromStr` implementation.
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
+        #[cfg(feature = "s3")]
         impl ::std::error::Error for ConversionError {}
+        #[cfg(feature = "s3")]
         impl ::std::fmt::Display for ConversionError {
             fn fmt(
                 &self,
@@ -873,6 +910,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+        #[cfg(feature = "s3")]
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -881,11 +919,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+        #[cfg(feature = "s3")]
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+        #[cfg(feature = "s3")]
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -958,6 +998,7 @@ const _: () = {
     {}
 };
 impl Client {
+    #[cfg(feature = "s3")]
     /**GET S3 Presigned POST
 
 Generate a presigned POST for uploading files directly to S3.
@@ -987,6 +1028,7 @@ let response = client.s3_presigned_post_retrieve()
     pub fn s3_presigned_post_retrieve(&self) -> builder::S3PresignedPostRetrieve<'_> {
         builder::S3PresignedPostRetrieve::new(self)
     }
+    #[cfg(feature = "s3")]
     /**POST S3 File upload success
 
 This is where the upload will send a POST request after the file has been stored in S3.
@@ -1016,6 +1058,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    #[cfg(feature = "s3")]
     /**Builder for [`Client::s3_presigned_post_retrieve`]
 
 [`Client::s3_presigned_post_retrieve`]: super::Client::s3_presigned_post_retrieve*/
@@ -1026,6 +1069,7 @@ pub mod builder {
         filename: Result<::std::string::String, String>,
         source: Result<types::S3PresignedPostRetrieveSource, String>,
     }
+    #[cfg(feature = "s3")]
     impl<'a> S3PresignedPostRetrieve<'a> {
         ///A request on `client`, no parameter set yet.
         pub fn new(client: &'a super::Client) -> Self {
@@ -1128,6 +1172,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "s3")]
     /**Builder for [`Client::s3_success_create`]
 
 [`Client::s3_success_create`]: super::Client::s3_success_create*/
@@ -1137,6 +1182,7 @@ pub mod builder {
         source: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::S3SuccessCreateBody, String>,
     }
+    #[cfg(feature = "s3")]
     impl<'a> S3SuccessCreate<'a> {
         ///A request on `client`, no parameter set yet.
         pub fn new(client: &'a super::Client) -> Self {
@@ -1234,3 +1280,11 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The crate's cargo features, one per page (area) of the vendor's API reference, written by `cargo xtask generate`.
+///
+/// Every area is on by default (the `areas` feature). To compile only the areas you call, turn the default features off and name them: `default-features = false, features = ["s3"]`. An operation's types, builders and mocks are built with its area; a type two areas use is built when either is on.
+///
+/// | feature | page | operations |
+/// | --- | --- | --- |
+/// | `s3` | `s3.md` | `s3_presigned_post_retrieve`, `s3_success_create` |
+pub mod features {}

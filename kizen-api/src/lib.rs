@@ -97,7 +97,11 @@
 //!   installed.
 //! - `native-tls`: TLS by the platform library instead (with
 //!   `default-features = false`).
-//! - `upload` (default): [`Client::upload_file`] and its kin.
+//! - `upload` (default): [`Client::upload_file`] and its kin; needs `s3`.
+//! - One feature per area of the API (a page of Kizen's reference), all
+//!   on by default through `areas`: see [`features`] for each area's
+//!   operations. `default-features = false, features = ["rustls", "s3"]`
+//!   compiles the client with only S3's operations and types.
 //! - `http2`: HTTP/2 by ALPN (off: Kizen's API is small JSON requests).
 
 #![warn(missing_docs)]

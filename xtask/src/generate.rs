@@ -10,9 +10,11 @@ use serde_json::Value;
 
 use crate::deps::Used;
 use crate::error::{Error, Result};
+use crate::features::Areas;
+use crate::features::gate::{Fragment, Gates};
 use crate::names::Defined;
 use crate::walk::METHODS;
-use crate::{errors, multipart, paginate};
+use crate::{errors, features, multipart, paginate};
 
 /// Opens `generated.rs`: a reader (or a reviewer of a diff) must know at once
 /// that this file is an output, and what to change instead.
@@ -61,6 +63,9 @@ pub fn settings(krate_name: Option<&str>) -> GenerationSettings {
 pub struct Plan {
     pub errors: Vec<errors::Typed>,
     pub uploads: Vec<multipart::Upload>,
+    /// One cargo feature per vendor page; none gates nothing (see
+    /// `features`). Set by the pipeline, which knows the pages.
+    pub areas: Areas,
 }
 
 impl Plan {
@@ -69,6 +74,7 @@ impl Plan {
         Ok(Plan {
             errors: errors::plan(spec, locate)?,
             uploads: multipart::plan(spec, locate)?,
+            areas: Areas::default(),
         })
     }
 
@@ -113,17 +119,45 @@ pub fn client(
     let tokens = tokens(plan.input(spec)?.as_ref(), krate_name)?;
     let (first, rest) = split(tokens);
     let rest = rest.map(|tokens| tokens.to_string());
+    // With areas, the parts meet once: which item each area needs is a
+    // question about the whole file (see `features::gate`), so each part
+    // sends its graph here and gets the gates back.
+    let gating = !plan.areas.is_empty();
     let (first, rest) = std::thread::scope(|scope| {
-        let rest = rest.map(|text| {
+        let (fragment_tx, fragment_rx) = std::sync::mpsc::channel::<Fragment>();
+        let (gates_tx, gates_rx) = std::sync::mpsc::channel::<Gates>();
+        let rest = rest.map(move |text| {
             scope.spawn(move || {
                 let file = syn::parse_str(&text).map_err(|e| Error::Unparsable(e.to_string()))?;
-                part(file, value, plan, false, true)
+                let mut file = prepare(file, value, plan, false, true)?;
+                if gating {
+                    let _ = fragment_tx.send(Fragment::of(&mut file));
+                    // No gates: the first part failed, and says why.
+                    let gates = gates_rx
+                        .recv()
+                        .map_err(|_| Error::Unparsable("the first part failed".into()))?;
+                    gates.apply(&mut file);
+                }
+                Ok(finish(file, value))
             })
         });
         let last = rest.is_none();
-        let first = syn::parse2(first)
-            .map_err(|e| Error::Unparsable(e.to_string()))
-            .and_then(|file| part(file, value, plan, true, last));
+        let first = (|| {
+            let file = syn::parse2(first).map_err(|e| Error::Unparsable(e.to_string()))?;
+            let mut file = prepare(file, value, plan, true, last)?;
+            if gating {
+                let mut fragment = Fragment::of(&mut file);
+                if let (false, Ok(other)) = (last, fragment_rx.recv()) {
+                    fragment.extend(other);
+                }
+                let gates = Gates::of(&fragment, &plan.areas.by_method);
+                let _ = gates_tx.send(gates.clone());
+                gates.apply(&mut file);
+            }
+            Ok(finish(file, value))
+        })();
+        // Whatever happened here, the other part must not wait for gates.
+        drop(gates_tx);
         let rest = rest.map(|handle| {
             handle
                 .join()
@@ -179,18 +213,18 @@ fn split(tokens: TokenStream) -> (TokenStream, Option<TokenStream>) {
     }
 }
 
-/// Completes, checks and formats one part of the client: the first holds
-/// `impl Client` (pointed at the crate's builder), the one with the
-/// `builder` module gets its typed errors and multipart bodies, the last
-/// gets the page streams, the `errors` and `forms` modules and `Nullable`
+/// Completes one part of the client: the first holds `impl Client`
+/// (pointed at the crate's builder), the one with the `builder` module gets
+/// its typed errors and multipart bodies, the last gets the page streams,
+/// the `errors` and `forms` modules, `Nullable` and the `features` docs
 /// appended (as the whole file would, at its end).
-fn part(
+fn prepare(
     mut file: syn::File,
     value: &Value,
     plan: &Plan,
     first: bool,
     last: bool,
-) -> Result<Client> {
+) -> Result<syn::File> {
     if first {
         client_builder(&mut file)?;
         // The vendor's prose is copied as it is written: a bare URL or a
@@ -199,6 +233,11 @@ fn part(
         file.attrs.push(syn::parse_quote!(
             #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
         ));
+        // With some areas off, a module's `use` may serve none of its items.
+        if !plan.areas.is_empty() {
+            file.attrs
+                .push(syn::parse_quote!(#![allow(unused_imports)]));
+        }
     }
     if crate::builders::module(&mut file).is_some() {
         errors::rewrite(&mut file, &plan.errors)?;
@@ -210,13 +249,19 @@ fn part(
         file.items.extend(errors::items(&plan.errors)?);
         file.items.extend(multipart::items(&plan.uploads)?);
         file.items.extend(crate::drf::nullable_items(value));
+        file.items.extend(features::docs(&plan.areas));
     }
+    Ok(file)
+}
+
+/// Documents, checks and formats a completed part.
+fn finish(mut file: syn::File, value: &Value) -> Client {
     crate::docs::fill(&mut file, value);
-    Ok(Client {
+    Client {
         source: prettyplease::unparse(&file),
         defined: Defined::of(&file.items),
         used: Used::of(&file),
-    })
+    }
 }
 
 /// What progenitor's `Client::new` builds its `reqwest::Client` from,

@@ -65,6 +65,8 @@ impl Report {
 /// What importing a page would change, computed without writing anything.
 #[derive(Debug)]
 pub struct Plan {
+    /// The page's name, as the manifest records it (`s3.md`).
+    pub page: String,
     pub report: Report,
     /// The page's documents as `load` would read them back once stored, so
     /// that the pipeline can run on an import without a round trip to disk.
@@ -301,6 +303,7 @@ fn plan_with(
     };
     report.removed = gone;
     Ok(Plan {
+        page: page_name.to_string(),
         report,
         documents,
         writes,

@@ -8,7 +8,8 @@
 //! download -> import          a vendor page (fetched or a file) -> planned documents
 //! load repair merge overlay drf names validate generate    the stages
 //! paginate errors multipart   generated beside progenitor's code: page streams, typed
-//!                             errors by status, multipart bodies
+//! features                    errors by status, multipart bodies, one cargo feature per
+//!                             vendor page (area)
 //! deps docs                   the crates the code needs; docs for the items progenitor
 //!                             leaves bare
 //! builders split              progenitor's builder module and input, as the rewrites see
@@ -30,6 +31,7 @@ pub mod download;
 pub mod drf;
 pub mod error;
 pub mod errors;
+pub mod features;
 pub mod files;
 pub mod generate;
 pub mod import;

@@ -9,6 +9,7 @@
 //! only body is `application/x-www-form-urlencoded`, the `body` matcher is
 //! pointed at the form the client really sends.
 
+use crate::features::gate::{Fragment, Gates};
 use openapiv3::OpenAPI;
 use progenitor::Generator;
 use serde_json::Value;
@@ -53,6 +54,12 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Res
         no_body_matcher(&mut file, &upload.operation_id)?;
     }
     array_query_params(&mut file);
+    // The mocks of an area are built with it, as its operations are.
+    if !plan.areas.is_empty() {
+        Gates::of(&Fragment::of(&mut file), &plan.areas.by_method).apply(&mut file);
+        file.attrs
+            .push(syn::parse_quote!(#![allow(unused_imports)]));
+    }
     crate::docs::fill_mocks(&mut file, value, &krate_path);
     let source = format!("{BANNER}\n{}", prettyplease::unparse(&file));
     Ok(Client {

@@ -2,7 +2,7 @@
 //! -> validate -> generate, behind one entry, [`run`]. Nothing here writes: the commands do,
 //! once every stage has succeeded.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,10 @@ use crate::error::{Error, Result, Warning};
 use crate::files::Output;
 use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
 use crate::load::{self, Document};
-use crate::{deps, drf, generate, json, merge, mock, names, overlay, repair, validate, version};
+use crate::manifest::Manifest;
+use crate::{
+    deps, drf, features, generate, json, merge, mock, names, overlay, repair, validate, version,
+};
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
 /// pages being imported in the same pass in place of the stored ones.
@@ -23,6 +26,8 @@ pub struct Input {
     imported: Vec<Document>,
     /// Stored file names the imported pages rewrite or delete.
     replaced: BTreeSet<String>,
+    /// The page of each imported document, by display name.
+    pages: BTreeMap<String, String>,
 }
 
 impl Input {
@@ -32,14 +37,31 @@ impl Input {
             openapi: openapi.to_path_buf(),
             imported: Vec::new(),
             replaced: BTreeSet::new(),
+            pages: BTreeMap::new(),
         }
     }
 
-    /// A page's `documents` take the place of the stored files `names`
-    /// (those the page writes, keeps or deletes).
-    pub fn import(&mut self, documents: Vec<Document>, names: BTreeSet<String>) {
+    /// The documents of the page `page` take the place of the stored files
+    /// `names` (those the page writes, keeps or deletes).
+    pub fn import(&mut self, documents: Vec<Document>, names: BTreeSet<String>, page: &str) {
+        for document in &documents {
+            self.pages.insert(document.file.clone(), page.to_string());
+        }
         self.imported.extend(documents);
         self.replaced.extend(names);
+    }
+
+    /// Each document's page, by display name: the manifest's, then the
+    /// imported pages'.
+    fn pages(&self) -> Result<BTreeMap<String, String>> {
+        let mut pages: BTreeMap<String, String> = Manifest::load(&self.openapi)?
+            .documents
+            .into_iter()
+            .filter(|(name, _)| !self.replaced.contains(name))
+            .map(|(name, entry)| (layout::display_name(&self.openapi, &name), entry.page))
+            .collect();
+        pages.extend(self.pages.clone());
+        Ok(pages)
     }
 }
 
@@ -92,10 +114,12 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     let mut quiet = Timings::default();
     let observer = observer.unwrap_or(&mut quiet);
     let mut time = |name: &'static str, start: Instant| observer.stage(name, start.elapsed());
+    let pages = input.pages()?;
     let Input {
         openapi,
         imported,
         replaced,
+        ..
     } = input;
 
     let start = Instant::now();
@@ -136,9 +160,14 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     warnings.sort();
     // What generation adds to progenitor, planned before it runs: a
     // construct the pipeline cannot generate fails here, in milliseconds.
-    let plan = generate::Plan::of(&merged.spec, &|pointer| {
+    let mut plan = generate::Plan::of(&merged.spec, &|pointer| {
         merged.origin_of(pointer, &whole).to_string()
     })?;
+    plan.areas = features::Areas::of(
+        &merged.spec,
+        &|pointer| merged.origins.get(pointer).cloned(),
+        &pages,
+    )?;
     time("validate", start);
 
     let mut outputs = Vec::new();
@@ -179,6 +208,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 contents: source,
             },
         ];
+        outputs.extend(features_manifest(krate, &plan.areas, None)?);
         let mut companions = Vec::new();
         if let Some(name) = name {
             let mocks = layout::mock_crate(krate, name);
@@ -189,6 +219,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                     path: mocks.join(CLIENT_FILE),
                     contents: mock.source,
                 });
+                outputs.extend(features_manifest(&mocks, &plan.areas, Some(name))?);
                 companions.push(mock_manifest);
             }
         }
@@ -208,6 +239,27 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         outputs,
         version: verdict,
     })
+}
+
+/// `<krate>/Cargo.toml` with the area features (see `features::manifest`):
+/// when there are areas, or when it has a generated block to update; `None`
+/// when the crate has no manifest.
+fn features_manifest(
+    krate: &Path,
+    areas: &features::Areas,
+    forward: Option<&str>,
+) -> Result<Option<Output>> {
+    let path = krate.join("Cargo.toml");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = crate::files::read(&path)?;
+    if areas.is_empty() && !text.contains(features::manifest::BEGIN) {
+        return Ok(None);
+    }
+    let shown = path.display().to_string();
+    let contents = features::manifest::rewrite(&text, &shown, areas, forward)?;
+    Ok(Some(Output { path, contents }))
 }
 
 impl Run {

@@ -140,6 +140,6 @@ fn page_side(path: &Path, openapi: &Path) -> Result<Value> {
     };
     let plan = import::plan(&path.display().to_string(), &page_name, &text, openapi)?;
     let mut input = Input::folder(openapi);
-    input.import(plan.documents, plan.report.names());
+    input.import(plan.documents, plan.report.names(), &plan.page);
     merged(input)
 }

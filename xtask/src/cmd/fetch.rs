@@ -70,7 +70,7 @@ fn check(folders: &Folders, fetched: Vec<Fetched>) -> Result<ExitCode> {
     let stored = pipeline::run(Input::folder(&folders.openapi), None, None)?;
     let mut upstream = Input::folder(&folders.openapi);
     for Fetched { plan, .. } in tracked {
-        upstream.import(plan.documents, plan.report.names());
+        upstream.import(plan.documents, plan.report.names(), &plan.page);
     }
     let upstream = pipeline::run(upstream, None, None)?;
     let changes = diff::compare(&stored.value, &upstream.value);

@@ -55,12 +55,13 @@ pub fn one_pass(
     let mut input = Input::folder(&folders.openapi);
     let mut pending: Vec<(Report, Writes)> = Vec::with_capacity(plans.len());
     for Plan {
+        page,
         report,
         documents,
         writes,
     } in plans
     {
-        input.import(documents, report.names());
+        input.import(documents, report.names(), &page);
         pending.push((report, writes));
     }
     // Generation splits its formatting across two cores here too, while
