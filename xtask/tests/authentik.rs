@@ -477,6 +477,17 @@ fn generate_build_and_call(
     );
     // Every item documented: the client crate warns on a missing doc.
     common::doc_without_warnings(dir.path(), &["authentik-client"]);
+    // One feature per area; each compiles alone, the mocks with it (on
+    // the areas CI generates; the whole API's 27 by hand).
+    if let Some(areas) = areas {
+        let features = common::areas(dir.path(), "authentik-client");
+        assert_eq!(features, areas);
+        common::check_each_area(
+            dir.path(),
+            &features,
+            &[("authentik-client", ""), ("authentik-client-httpmock", "")],
+        );
+    }
 
     // Uploads, against a server that parses every part.
     let content: Vec<u8> = (0..3 * 1024 * 1024 + 17)

@@ -241,6 +241,15 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     // Every generated item documented, on the pages with list pages and
     // PATCH bodies (`pages::Page`, `Nullable`), as CI checks Kizen's.
     common::doc_without_warnings(dir.path(), &["kizen-api", "kizen-api-httpmock"]);
+    // One feature per page; each compiles alone, the mocks with it.
+    let areas = common::areas(dir.path(), "kizen-api");
+    assert_eq!(areas, ["custom-objects", "records", "s3"]);
+    assert_eq!(common::areas(dir.path(), "kizen-api-httpmock"), areas);
+    common::check_each_area(
+        dir.path(),
+        &areas,
+        &[("kizen-api", "rustls"), ("kizen-api-httpmock", "")],
+    );
     let spec = dir.path().join("kizen-api").join(SPEC_FILE);
     assert_eq!(
         std::fs::read_to_string(&spec).unwrap(),

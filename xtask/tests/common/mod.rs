@@ -197,6 +197,53 @@ pub fn doc_without_warnings(dir: &Path, packages: &[&str]) {
     );
 }
 
+/// The area features the pipeline wrote into the crate `package` of the
+/// generated workspace `dir` (its `areas` feature's list).
+pub fn areas(dir: &Path, package: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(package).join("Cargo.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&text).unwrap();
+    manifest["features"]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `cargo check` of each `(package, features it always needs)` of the
+/// generated workspace `dir` with no area, each area alone, and every
+/// area: each compiles without a warning, so no feature set leaves a
+/// dangling name or an unused item behind.
+pub fn check_each_area(dir: &Path, areas: &[String], packages: &[(&str, &str)]) {
+    let sets = std::iter::once(String::new())
+        .chain(areas.iter().cloned())
+        .chain([xtask::features::ALL.to_string()]);
+    for area in sets {
+        for (package, base) in packages {
+            let features: Vec<&str> = [*base, area.as_str()]
+                .into_iter()
+                .filter(|f| !f.is_empty())
+                .collect();
+            let features = features.join(",");
+            let mut args = vec!["check", "-p", package, "--no-default-features"];
+            if !features.is_empty() {
+                args.extend(["--features", &features]);
+            }
+            let out = cargo(dir, &args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            // The generated workspace shares this one's profile overrides,
+            // some of which name crates it does not have: not the code's.
+            let warned = stderr
+                .lines()
+                .any(|l| l.starts_with("warning") && !l.contains("profile package spec"));
+            assert!(
+                out.status.success() && !warned,
+                "{package} with the features [{features}]:\n{stderr}"
+            );
+        }
+    }
+}
+
 /// The binary `name` built by [`cargo`].
 pub fn built(name: &str) -> PathBuf {
     generated_target().join("debug").join(name)
