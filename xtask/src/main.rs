@@ -117,6 +117,20 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         rounds: usize,
     },
+    /// What the area features save on a whole API: authentik's spec split
+    /// into a page per area and generated, then a debug build and a `cargo
+    /// check` of the crate alone with every area, with one mid-sized area,
+    /// and of authentik's own openapi-generator client, side by side, with
+    /// the compiler's peak memory. Needs crates.io (or a warm cache).
+    BuildTimeAreas {
+        /// Rounds; medians are reported.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// A checkout of https://github.com/goauthentik/client-rust, the
+        /// peer to compare with; without it, only our crate is measured.
+        #[arg(long, value_name = "DIR")]
+        peer: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -199,6 +213,13 @@ fn main() -> ExitCode {
             !no_profiles,
         ),
         Command::Release => cmd::release::run(&folders),
+        Command::BuildTimeAreas { rounds, peer } => {
+            let options = cmd::area_build_time::Options { rounds, peer };
+            cmd::area_build_time::run(&root(), &options).map(|report| {
+                print!("{report}");
+                ExitCode::SUCCESS
+            })
+        }
         Command::BuildTime { rounds } => cmd::build_time::run(&root(), rounds).map(|report| {
             print!("{report}");
             ExitCode::SUCCESS

@@ -109,3 +109,22 @@ fn generation_is_deterministic() {
         xtask::json::pretty(&backward.spec)
     );
 }
+
+/// The README's feature table lists each area the pipeline gives a feature
+/// (a new vendor page is a new area: document it there).
+#[test]
+fn the_readme_lists_every_area_feature() {
+    let text = std::fs::read_to_string(root().join("kizen-api/Cargo.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&text).unwrap();
+    let areas = manifest["features"][xtask::features::ALL]
+        .as_array()
+        .expect("kizen-api/Cargo.toml has no generated `areas` feature");
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for area in areas {
+        let area = area.as_str().unwrap();
+        assert!(
+            readme.contains(&format!("| `{area}` |")),
+            "the README's feature table has no row for the area `{area}`"
+        );
+    }
+}

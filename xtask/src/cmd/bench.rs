@@ -359,27 +359,34 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// One `generate` process: its wall time, peak memory (KiB) and success.
-struct Process {
-    wall: Duration,
-    peak_kib: u64,
-    ok: bool,
+/// One process: its wall time, peak memory (KiB) and success.
+pub(crate) struct Process {
+    pub wall: Duration,
+    pub peak_kib: u64,
+    pub ok: bool,
 }
 
 /// Runs `binary generate` on `folders`, measuring the process alone: its
 /// peak resident memory is the kernel's (`wait4`'s `ru_maxrss`).
 fn generate_process(binary: &Path, folders: &Folders) -> Result<Process> {
-    let start = Instant::now();
-    let child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .arg("--openapi")
         .arg(&folders.openapi)
         .arg("--crate")
         .arg(&folders.krate)
         .arg("generate")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| Error::io(binary, e))?;
+        .stderr(Stdio::null());
+    measured(command, binary)
+}
+
+/// Runs `command` (`what` names it in errors) and measures it: wall time,
+/// and the peak resident memory of it or of any process it waited for (a
+/// cargo's rustc), from `wait4`'s `ru_maxrss`.
+pub(crate) fn measured(mut command: Command, what: &Path) -> Result<Process> {
+    let start = Instant::now();
+    let child = command.spawn().map_err(|e| Error::io(what, e))?;
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: `rusage` is plain data the kernel fills; the child is ours
@@ -390,7 +397,7 @@ fn generate_process(binary: &Path, folders: &Folders) -> Result<Process> {
         (waited, usage)
     };
     if waited != pid {
-        return Err(Error::io(binary, std::io::Error::last_os_error()));
+        return Err(Error::io(what, std::io::Error::last_os_error()));
     }
     Ok(Process {
         wall: start.elapsed(),

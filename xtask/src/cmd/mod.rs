@@ -1,6 +1,7 @@
 //! The commands of `cargo xtask`, one file each; `main.rs` only parses the
 //! command line and calls them. What several commands share is here.
 
+pub mod area_build_time;
 pub mod bench;
 pub mod build_time;
 pub mod diff;
