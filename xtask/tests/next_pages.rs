@@ -415,3 +415,34 @@ fn a_missing_dependency_is_refused_with_its_name() {
         "the client was written"
     );
 }
+
+/// A page whose operations the overlay removes keeps its documents, but
+/// gets no feature: nothing would be behind it.
+#[test]
+fn an_area_the_overlay_empties_gets_no_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let openapi = project(dir.path());
+    let overlay = openapi.join("overlay.yaml");
+    let mut text = std::fs::read_to_string(&overlay).unwrap();
+    text.push_str(
+        "  - target: \"$.paths['/api/records/fields/{field_id}/values']\"\n    \
+         description: The test removes the records area.\n    remove: true\n\
+         \x20 - target: \"$.paths['/api/records/{id}']\"\n    \
+         description: The test removes the records area.\n    remove: true\n",
+    );
+    std::fs::write(&overlay, text).unwrap();
+    let krate = crate_copy(dir.path());
+    let run = generate(&openapi, &krate);
+    let manifest = &run
+        .outputs
+        .iter()
+        .find(|o| o.path == krate.join("Cargo.toml"))
+        .expect("the crate's manifest is an output")
+        .contents;
+    let manifest: toml::Table = toml::from_str(manifest).unwrap();
+    assert_eq!(
+        manifest["features"]["areas"],
+        toml::Value::Array(vec!["custom-objects".into(), "s3".into()])
+    );
+    assert!(manifest["features"].get("records").is_none());
+}

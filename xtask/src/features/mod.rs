@@ -221,6 +221,12 @@ mod tests {
                 "custom-objects.md".to_string(),
             ),
             ("openapi/b.json".to_string(), "records.md".to_string()),
+            // Its operations were removed (by an overlay, say): none comes
+            // from it any more, so it gets no feature.
+            (
+                "openapi/gone.json".to_string(),
+                "automations.md".to_string(),
+            ),
         ]);
         let areas = Areas::of(&spec(), &file_of, &pages).unwrap();
         assert_eq!(
