@@ -413,7 +413,7 @@ pub fn items(typed: &[Typed]) -> Result<Vec<syn::Item>> {
         return Ok(Vec::new());
     }
     // The sets, in the order of their first operation.
-    let mut groups: Vec<(Vec<(String, Option<String>)>, Vec<&Typed>)> = Vec::new();
+    let mut groups: Vec<(Signature, Vec<&Typed>)> = Vec::new();
     for t in typed {
         let signature = signature(t);
         match groups.iter_mut().find(|(s, _)| *s == signature) {
@@ -515,7 +515,9 @@ const USE: &str = "`send` returns it as `Err(Error::ErrorResponse(value))`, \
     status is `Error::UnexpectedResponse`, with its status and raw body.";
 
 /// What makes two operations' enums one: each variant and its body type.
-fn signature(t: &Typed) -> Vec<(String, Option<String>)> {
+type Signature = Vec<(String, Option<String>)>;
+
+fn signature(t: &Typed) -> Signature {
     t.variants
         .iter()
         .map(|v| {
