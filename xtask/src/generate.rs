@@ -14,7 +14,7 @@ use crate::features::Areas;
 use crate::features::gate::{Fragment, Gates};
 use crate::names::Defined;
 use crate::walk::METHODS;
-use crate::{errors, features, multipart, paginate};
+use crate::{bounds, errors, features, multipart, paginate};
 
 /// Opens `generated.rs`: a reader (or a reviewer of a diff) must know at once
 /// that this file is an output, and what to change instead.
@@ -66,6 +66,9 @@ pub struct Plan {
     /// One cargo feature per vendor page; none gates nothing (see
     /// `features`). Set by the pipeline, which knows the pages.
     pub areas: Areas,
+    /// Whether a string has a length bound, which progenitor's input gets
+    /// as documentation (see `bounds`).
+    pub bounds: bool,
 }
 
 impl Plan {
@@ -75,18 +78,22 @@ impl Plan {
             errors: errors::plan(spec, locate)?,
             uploads: multipart::plan(spec, locate)?,
             areas: Areas::default(),
+            bounds: bounds::any(spec),
         })
     }
 
     /// progenitor's input: `spec` as progenitor accepts it (untouched when
     /// nothing needs preparing).
     pub fn input<'s>(&self, spec: &'s OpenAPI) -> Result<std::borrow::Cow<'s, OpenAPI>> {
-        if self.errors.is_empty() && self.uploads.is_empty() {
+        if self.errors.is_empty() && self.uploads.is_empty() && !self.bounds {
             return Ok(std::borrow::Cow::Borrowed(spec));
         }
         let mut input = spec.clone();
         errors::prepare(&mut input, &self.errors)?;
         multipart::prepare(&mut input, &self.uploads);
+        if self.bounds {
+            bounds::prepare(&mut input);
+        }
         Ok(std::borrow::Cow::Owned(input))
     }
 }

@@ -8,8 +8,8 @@
 //! download -> import          a vendor page (fetched or a file) -> planned documents
 //! load repair merge overlay drf names validate generate    the stages
 //! paginate errors multipart   generated beside progenitor's code: page streams, typed
-//! features                    errors by status, multipart bodies, one cargo feature per
-//!                             vendor page (area)
+//! features bounds             errors by status, multipart bodies, one cargo feature per
+//!                             vendor page (area), string lengths as docs (not types)
 //! deps docs                   the crates the code needs; docs for the items progenitor
 //!                             leaves bare
 //! builders split              progenitor's builder module and input, as the rewrites see
@@ -22,6 +22,7 @@
 //!                             reading and atomic writing, JSON pointers, errors
 //! ```
 
+pub mod bounds;
 pub mod builders;
 pub mod cmd;
 pub mod deps;

@@ -34,11 +34,16 @@ const FORM: &str = "application/x-www-form-urlencoded";
 pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Result<Client> {
     let settings = settings(Some(krate_name));
     let krate_path = krate_name.replace('-', "_");
-    let input = if plan.uploads.is_empty() {
+    // The client's input as far as its types go (bounds as docs), so that
+    // the mocks name the client's types.
+    let input = if plan.uploads.is_empty() && !plan.bounds {
         std::borrow::Cow::Borrowed(spec)
     } else {
         let mut input = spec.clone();
         multipart::prepare(&mut input, &plan.uploads);
+        if plan.bounds {
+            crate::bounds::prepare(&mut input);
+        }
         std::borrow::Cow::Owned(input)
     };
     let tokens = match guarded(|| Generator::new(&settings).httpmock(&input, &krate_path)) {
