@@ -85,16 +85,33 @@ impl Plan {
     /// progenitor's input: `spec` as progenitor accepts it (untouched when
     /// nothing needs preparing).
     pub fn input<'s>(&self, spec: &'s OpenAPI) -> Result<std::borrow::Cow<'s, OpenAPI>> {
-        if self.errors.is_empty() && self.uploads.is_empty() && !self.bounds {
-            return Ok(std::borrow::Cow::Borrowed(spec));
+        if self.errors.is_empty() {
+            return Ok(self.types_input(spec));
         }
         let mut input = spec.clone();
+        // First: the inline error bodies it adds have their bounds moved too.
         errors::prepare(&mut input, &self.errors)?;
-        multipart::prepare(&mut input, &self.uploads);
-        if self.bounds {
-            bounds::prepare(&mut input);
-        }
+        self.prepare_types(&mut input);
         Ok(std::borrow::Cow::Owned(input))
+    }
+
+    /// `spec` as far as the types of its bodies go (multipart bodies as
+    /// raw, string bounds as docs): what the mocks are generated from, so
+    /// that they name the client's types.
+    pub fn types_input<'s>(&self, spec: &'s OpenAPI) -> std::borrow::Cow<'s, OpenAPI> {
+        if self.uploads.is_empty() && !self.bounds {
+            return std::borrow::Cow::Borrowed(spec);
+        }
+        let mut input = spec.clone();
+        self.prepare_types(&mut input);
+        std::borrow::Cow::Owned(input)
+    }
+
+    fn prepare_types(&self, input: &mut OpenAPI) {
+        multipart::prepare(input, &self.uploads);
+        if self.bounds {
+            bounds::prepare(input);
+        }
     }
 }
 

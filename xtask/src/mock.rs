@@ -9,14 +9,13 @@
 //! only body is `application/x-www-form-urlencoded`, the `body` matcher is
 //! pointed at the form the client really sends.
 
-use crate::features::gate::{Fragment, Gates};
 use openapiv3::OpenAPI;
 use progenitor::Generator;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::features::gate::{Fragment, Gates};
 use crate::generate::{BANNER, Client, Plan, guarded, settings};
-use crate::multipart;
 use crate::names;
 use crate::walk;
 
@@ -34,18 +33,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Result<Client> {
     let settings = settings(Some(krate_name));
     let krate_path = krate_name.replace('-', "_");
-    // The client's input as far as its types go (bounds as docs), so that
-    // the mocks name the client's types.
-    let input = if plan.uploads.is_empty() && !plan.bounds {
-        std::borrow::Cow::Borrowed(spec)
-    } else {
-        let mut input = spec.clone();
-        multipart::prepare(&mut input, &plan.uploads);
-        if plan.bounds {
-            crate::bounds::prepare(&mut input);
-        }
-        std::borrow::Cow::Owned(input)
-    };
+    let input = plan.types_input(spec);
     let tokens = match guarded(|| Generator::new(&settings).httpmock(&input, &krate_path)) {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => return Err(mock_error(e.to_string())),
