@@ -36,7 +36,9 @@
 //! ```
 //!
 //! A whole upload (`Client::upload_file`: presigned POST, S3, confirmation)
-//! is one call: see [`UploadScenario`].
+//! is one call: see [`UploadScenario`]. An operation that fails a given
+//! number of times and then answers, to test code that copes with the
+//! client's retries: see [`flaky`].
 
 #![warn(missing_docs)]
 
@@ -44,9 +46,11 @@
 #[allow(clippy::all, clippy::unwrap_used, clippy::expect_used)]
 mod generated;
 
+pub mod flaky;
 #[cfg(feature = "upload")]
 pub mod upload;
 
+pub use flaky::first;
 pub use generated::*;
 #[cfg(feature = "upload")]
 pub use upload::{UploadMock, UploadScenario};

@@ -940,7 +940,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Credentials,
+    pub(crate) inner: crate::Context,
 }
 impl Client {
     /// Create a new client.
@@ -948,7 +948,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Credentials) -> Self {
+    pub fn new(baseurl: &str, inner: impl Into<crate::Context>) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -967,8 +967,9 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Credentials,
+        inner: impl Into<crate::Context>,
     ) -> Self {
+        let inner: crate::Context = inner.into();
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -976,7 +977,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Credentials> for Client {
+impl ClientInfo<crate::Context> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -986,7 +987,7 @@ impl ClientInfo<crate::Credentials> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Credentials {
+    fn inner(&self) -> &crate::Context {
         &self.inner
     }
 }
@@ -994,7 +995,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::Credentials>,
+        Client: ClientHooks<crate::Context>,
     {}
 };
 impl Client {

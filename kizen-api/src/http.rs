@@ -1,19 +1,20 @@
-//! Building clients: sensible timeouts, a user agent, credentials from the
-//! environment, and a separate HTTP client for S3 that carries no Kizen
-//! credentials.
+//! Building clients: a retry policy and timeouts ([`ClientBuilder`]), a
+//! user agent, credentials from the environment, and a separate HTTP client
+//! for S3 that carries no Kizen credentials.
 
+#[cfg(feature = "upload")]
 use std::time::Duration;
 
-use crate::{BASE_URL, Client, Credentials, CredentialsError};
+use crate::{BASE_URL, Client, Context, Credentials, CredentialsError, RetryPolicy, Timeouts};
 
 /// Sent with every request, to Kizen and to S3.
 pub const USER_AGENT: &str = concat!("kizen-api/", env!("CARGO_PKG_VERSION"));
 /// Overrides the API base in [`Client::from_env`].
 pub const BASE_URL_VAR: &str = "KIZEN_BASE_URL";
 
+/// The S3 client's connect limit, as the API's default.
+#[cfg(feature = "upload")]
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Whole-request limit for Kizen API calls (small JSON requests).
-const API_TIMEOUT: Duration = Duration::from_secs(60);
 /// S3 uploads may take long; what must not stall is each read.
 #[cfg(feature = "upload")]
 const S3_READ_TIMEOUT: Duration = Duration::from_secs(120);
@@ -91,18 +92,41 @@ mod tls {
 }
 
 impl Client {
-    /// A client for `base_url` (e.g. [`BASE_URL`]) with connect and request
-    /// timeouts and a `kizen-api/<version>` user agent.
+    /// A client for `base_url` (e.g. [`BASE_URL`]) with the default retry
+    /// policy and timeouts (see [`RetryPolicy`] and [`Timeouts`]) and a
+    /// `kizen-api/<version>` user agent.
     pub fn with_credentials(base_url: &str, credentials: Credentials) -> Result<Self, ClientError> {
-        let base_url = base_url.trim().trim_end_matches('/');
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(ClientError::BaseUrl(base_url.to_string()));
+        Client::builder(base_url, credentials).build()
+    }
+
+    /// A client for `base_url` whose retry policy and timeouts can be set:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use kizen_api::{BASE_URL, Client, Credentials, RetryPolicy, Timeouts};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder(BASE_URL, Credentials::new("business", "user", "key")?)
+    ///     .retry(RetryPolicy::default().attempts(5))
+    ///     .timeouts(Timeouts::default().call(Duration::from_secs(120)))
+    ///     .build()?;
+    /// assert_eq!(client.context().retry_policy().max_attempts(), 5);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.to_string(),
+            credentials,
+            policy: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
         }
-        let http = client_builder()?
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(API_TIMEOUT)
-            .build()?;
-        Ok(Client::new_with_client(base_url, http, credentials))
+    }
+
+    /// What the client sends with and how: its credentials, retry policy,
+    /// timeouts and retry budget.
+    pub fn context(&self) -> &Context {
+        &self.inner
     }
 
     /// A client from `KIZEN_BUSINESS_ID`, `KIZEN_USER_ID`, `KIZEN_API_KEY`
@@ -111,6 +135,48 @@ impl Client {
         let credentials = Credentials::from_env()?;
         let base_url = std::env::var(BASE_URL_VAR).unwrap_or_else(|_| BASE_URL.to_string());
         Self::with_credentials(&base_url, credentials)
+    }
+}
+
+/// Builds a [`Client`]: [`Client::builder`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Credentials,
+    policy: RetryPolicy,
+    timeouts: Timeouts,
+}
+
+impl ClientBuilder {
+    /// How failed calls are retried ([`RetryPolicy::none`] for never).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The connect, attempt and call limits.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The client, with its own connection pool and a full retry budget.
+    pub fn build(self) -> Result<Client, ClientError> {
+        let base_url = self.base_url.trim().trim_end_matches('/');
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(ClientError::BaseUrl(base_url.to_string()));
+        }
+        // The attempt's limit is the client's own, so that the runtime sets
+        // one on a request only when the call's deadline is nearer (and a
+        // request sent around the runtime is limited too); the connect
+        // limit can only be the client's.
+        let http = client_builder()?
+            .connect_timeout(self.timeouts.connect_limit())
+            .timeout(self.timeouts.attempt_limit())
+            .build()?;
+        let context = Context::for_client(self.credentials, self.policy, self.timeouts, true);
+        Ok(Client::new_with_client(base_url, http, context))
     }
 }
 

@@ -2,6 +2,8 @@
 //! is written into: a schema with a `pattern`, say, makes progenitor's
 //! output call `::regress`, and a crate without it would not compile. This
 //! is checked before anything is written, against the crate's `Cargo.toml`.
+//! So is a dependency's feature the generated code needs: a multipart body
+//! names `reqwest::multipart`, which reqwest builds only with `multipart`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -14,6 +16,15 @@ use crate::files;
 /// Crates every Rust program has.
 const BUILT_IN: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
 
+/// A dependency feature that generated code may need, and the path that
+/// shows it does: `(crate, path below the crate, feature)`.
+pub const FEATURE_USES: &[(&str, &str, &str)] = &[("reqwest", "multipart", "multipart")];
+
+/// The Cargo spelling of a dependency's feature (`reqwest/multipart`).
+pub fn feature_name(krate: &str, feature: &str) -> String {
+    format!("{krate}/{feature}")
+}
+
 /// What a piece of generated code names, read off its syntax tree (which
 /// cannot leave the thread that parsed it): path roots, and the modules it
 /// defines at its top level (which are not crates).
@@ -21,6 +32,9 @@ const BUILT_IN: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
 pub struct Used {
     roots: BTreeSet<String>,
     local: BTreeSet<String>,
+    /// The dependency features of [`FEATURE_USES`] it needs, as Cargo
+    /// spells them.
+    features: BTreeSet<String>,
 }
 
 impl Used {
@@ -28,6 +42,12 @@ impl Used {
     pub fn extend(&mut self, other: Used) {
         self.roots.extend(other.roots);
         self.local.extend(other.local);
+        self.features.extend(other.features);
+    }
+
+    /// The dependency features named (`reqwest/multipart`).
+    pub fn features(&self) -> &BTreeSet<String> {
+        &self.features
     }
 
     /// The external crates named.
@@ -42,13 +62,21 @@ impl Used {
     /// What `file` names: the first segment of every `::absolute` path and
     /// of every `use` tree.
     pub fn of(file: &syn::File) -> Self {
-        struct Crates(BTreeSet<String>);
+        struct Crates(BTreeSet<String>, BTreeSet<String>);
         impl<'ast> Visit<'ast> for Crates {
             fn visit_path(&mut self, path: &'ast syn::Path) {
                 if path.leading_colon.is_some()
                     && let Some(first) = path.segments.first()
                 {
                     self.0.insert(first.ident.to_string());
+                }
+                let mut segments = path.segments.iter().map(|s| s.ident.to_string());
+                if let (Some(krate), Some(below)) = (segments.next(), segments.next()) {
+                    for (k, p, feature) in FEATURE_USES {
+                        if krate == *k && below == *p {
+                            self.1.insert(feature_name(k, feature));
+                        }
+                    }
                 }
                 syn::visit::visit_path(self, path);
             }
@@ -116,11 +144,12 @@ impl Used {
                 _ => None,
             })
             .collect();
-        let mut crates = Crates(BTreeSet::new());
+        let mut crates = Crates(BTreeSet::new(), BTreeSet::new());
         crates.visit_file(file);
         Used {
             roots: crates.0,
             local,
+            features: crates.1,
         }
     }
 }
@@ -188,6 +217,51 @@ impl CrateManifest {
             crates: missing.join(", "),
         })
     }
+
+    /// Fails, naming each operation and feature, when the generated code
+    /// needs a dependency feature that nothing turns on: not the dependency
+    /// itself, nor (for an operation in an area) the area's feature, which
+    /// generation writes with what the area needs. `needs` is each
+    /// operation's `(operationId, feature, whether its area turns it on)`.
+    pub fn check_features(&self, used: &Used, needs: &[(String, String, bool)]) -> Result<()> {
+        let mut missing = Vec::new();
+        for feature in used.features() {
+            if self.enables(feature) {
+                continue;
+            }
+            let by: Vec<&(String, String, bool)> =
+                needs.iter().filter(|(_, f, _)| f == feature).collect();
+            if by.is_empty() {
+                missing.push(format!("`{feature}` (by code no operation accounts for)"));
+            }
+            for (operation, _, in_area) in by {
+                if !in_area {
+                    missing.push(format!("`{feature}` (by the operation `{operation}`)"));
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::MissingFeatures {
+            manifest: self.path.clone(),
+            features: missing.join(", "),
+        })
+    }
+
+    /// Whether a dependency's entry enables `feature` (`crate/feature`)
+    /// whatever features are on.
+    fn enables(&self, feature: &str) -> bool {
+        let Some((krate, name)) = feature.split_once('/') else {
+            return false;
+        };
+        self.table
+            .get("dependencies")
+            .and_then(|d| d.get(krate))
+            .and_then(|d| d.get("features"))
+            .and_then(toml::Value::as_array)
+            .is_some_and(|list| list.iter().any(|f| f.as_str() == Some(name)))
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +291,55 @@ mod tests {
                 .map(String::from)
                 .into()
         );
+    }
+
+    #[test]
+    fn a_dependency_feature_the_code_needs_is_checked() {
+        let source = "pub mod forms { pub struct F(::reqwest::multipart::Form); }";
+        let used = Used::of(&parse(source));
+        assert_eq!(used.features(), &["reqwest/multipart".to_string()].into());
+        assert!(
+            Used::of(&parse("fn f() { ::reqwest::Body::from(1); }"))
+                .features()
+                .is_empty()
+        );
+        let manifest = |reqwest: &str| CrateManifest {
+            path: "c/Cargo.toml".into(),
+            table: toml::from_str(&format!("[dependencies]\nreqwest = {reqwest}\n"))
+                .unwrap_or_else(|e| panic!("{e}")),
+            ..CrateManifest::default()
+        };
+        let needs = [(
+            "files_create".to_string(),
+            "reqwest/multipart".to_string(),
+            false,
+        )];
+        let err = manifest("{ version = \"0.13\", features = [\"json\"] }")
+            .check_features(&used, &needs)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`reqwest/multipart` (by the operation `files_create`)")
+                && err.contains("c/Cargo.toml"),
+            "{err}"
+        );
+        // Enabled by the dependency, or by the operation's area.
+        let enabled = manifest("{ version = \"0.13\", features = [\"json\", \"multipart\"] }");
+        assert!(enabled.check_features(&used, &needs).is_ok());
+        let in_area = [(
+            "files_create".to_string(),
+            "reqwest/multipart".to_string(),
+            true,
+        )];
+        assert!(manifest("\"0.13\"").check_features(&used, &in_area).is_ok());
+        // Code that needs it with no operation to account for it.
+        let err = manifest("\"0.13\"")
+            .check_features(&used, &[])
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("by code no operation accounts for"), "{err}");
     }
 
     #[test]

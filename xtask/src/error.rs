@@ -110,10 +110,24 @@ pub enum Error {
     ClientBuilderNotFound(&'static str),
 
     #[error(
+        "progenitor's `Client::new` and `Client::new_with_client` no longer both take a \
+         parameter `inner`, which the pipeline makes `{0}` (so that credentials alone build \
+         a client): update `generate::client_builder` for this progenitor version"
+    )]
+    InnerParameterNotFound(&'static str),
+
+    #[error(
         "the generated code uses the crate(s) {crates}, which {manifest} does not depend on: \
          the crate would not compile; add them to its [dependencies]"
     )]
     MissingDependencies { manifest: String, crates: String },
+
+    #[error(
+        "the generated code needs the dependency feature(s) {features}, which {manifest} \
+         does not enable: the crate would not compile; enable them on the dependency \
+         (e.g. `reqwest = {{ ..., features = [\"multipart\"] }}`)"
+    )]
+    MissingFeatures { manifest: String, features: String },
 
     #[error("{message}")]
     Collision { message: String },

@@ -28,9 +28,12 @@ pub const BANNER: &str = "\
 ///
 /// - Builder interface: optional parameters need no `None` placeholders, and
 ///   adding an optional parameter upstream is not a breaking change.
-/// - Credentials are progenitor's inner type and hooks are `Expected`: the
-///   crate must implement `ClientHooks` (it adds the Kizen headers), and a
-///   `Client` cannot be built without deciding on credentials.
+/// - `crate::Context` (credentials and the retry runtime) is progenitor's
+///   inner type and hooks are `Expected`: the crate must implement
+///   `ClientHooks` (it adds the Kizen headers and sends with retries), and
+///   a `Client` cannot be built without deciding on credentials. `new`
+///   takes anything that converts into it (see [`client_builder`]), so
+///   `Client::new(url, credentials)` builds one with the default runtime.
 /// - `BTreeMap` maps: deterministic serialization order.
 ///
 /// `krate_name`, the client crate's package name, is where a PATCH body's
@@ -49,7 +52,7 @@ pub fn settings(krate_name: Option<&str>) -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::Credentials))
+        .with_inner_type(quote!(crate::Context))
         .with_map_type("::std::collections::BTreeMap");
     settings
 }
@@ -80,6 +83,22 @@ impl Plan {
             areas: Areas::default(),
             bounds: bounds::any(spec),
         })
+    }
+
+    /// The dependency features the operations' generated code needs, each
+    /// recorded in the operation's area (whose feature then turns it on):
+    /// `(operationId, feature, whether an area turns it on)`, for
+    /// `deps::CrateManifest::check_features`. Call it once the areas are set.
+    pub fn dependency_features(&mut self) -> Vec<(String, String, bool)> {
+        let multipart = crate::deps::feature_name("reqwest", "multipart");
+        self.uploads
+            .iter()
+            .map(|upload| {
+                let method = crate::names::method_name(&upload.operation_id);
+                let in_area = self.areas.need(&method, &multipart);
+                (upload.operation_id.clone(), multipart.clone(), in_area)
+            })
+            .collect()
     }
 
     /// progenitor's input: `spec` as progenitor accepts it (untouched when
@@ -292,11 +311,16 @@ fn finish(mut file: syn::File, value: &Value) -> Client {
 /// instead of `reqwest::ClientBuilder::new()`: the crate's own builder, with
 /// its TLS set-up (kizen-api's gives rustls its `ring` provider; reqwest's
 /// default builder would panic without a process-wide one). Every crate the
-/// pipeline generates provides it, as it provides `crate::Credentials`.
+/// pipeline generates provides it, as it provides `crate::Context`.
 pub const CLIENT_BUILDER: &str = "crate::http::generated_client_builder";
 
-/// Points `impl Client { fn new }` at [`CLIENT_BUILDER`]; an error if
-/// progenitor's `new` no longer calls `reqwest::ClientBuilder::new()`.
+/// What `new` and `new_with_client` take as the inner value: the context or
+/// anything that converts into it (the credentials alone).
+const INNER_PARAMETER: &str = "impl Into<crate::Context>";
+
+/// Points `impl Client { fn new }` at [`CLIENT_BUILDER`], and lets `new` and
+/// `new_with_client` take [`INNER_PARAMETER`]; an error if progenitor's
+/// `new` no longer calls `reqwest::ClientBuilder::new()`.
 fn client_builder(file: &mut syn::File) -> Result<()> {
     use syn::visit_mut::VisitMut;
     struct Replace(usize);
@@ -319,6 +343,7 @@ fn client_builder(file: &mut syn::File) -> Result<()> {
         }
     }
     let mut replace = Replace(0);
+    let mut inner = Vec::new();
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -328,17 +353,46 @@ fn client_builder(file: &mut syn::File) -> Result<()> {
             continue;
         }
         for member in &mut block.items {
-            if let syn::ImplItem::Fn(f) = member
-                && f.sig.ident == "new"
-            {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            if f.sig.ident == "new" {
                 replace.visit_block_mut(&mut f.block);
+            }
+            if (f.sig.ident == "new" || f.sig.ident == "new_with_client") && into_inner(f) {
+                inner.push(f.sig.ident.to_string());
             }
         }
     }
     if replace.0 == 0 {
         return Err(Error::ClientBuilderNotFound(CLIENT_BUILDER));
     }
+    if inner != ["new", "new_with_client"] {
+        return Err(Error::InnerParameterNotFound(INNER_PARAMETER));
+    }
     Ok(())
+}
+
+/// Makes the parameter `inner` of `f` an [`INNER_PARAMETER`], converted
+/// where `new_with_client` stores it; `false` if `f` has no such parameter.
+fn into_inner(f: &mut syn::ImplItemFn) -> bool {
+    let Ok(ty) = syn::parse_str::<syn::Type>(INNER_PARAMETER) else {
+        return false;
+    };
+    let mut found = false;
+    for input in &mut f.sig.inputs {
+        if let syn::FnArg::Typed(arg) = input
+            && matches!(&*arg.pat, syn::Pat::Ident(p) if p.ident == "inner")
+        {
+            *arg.ty = ty.clone();
+            found = true;
+        }
+    }
+    if found && f.sig.ident == "new_with_client" {
+        let convert: syn::Stmt = syn::parse_quote!(let inner: crate::Context = inner.into(););
+        f.block.stmts.insert(0, convert);
+    }
+    found
 }
 
 /// progenitor's client alone, formatted: what a build script would make
@@ -446,9 +500,12 @@ mod builder_tests {
     fn client_new_builds_from_the_crates_builder() {
         let mut file: syn::File = syn::parse_quote! {
             impl Client {
-                pub fn new(baseurl: &str) -> Self {
+                pub fn new(baseurl: &str, inner: crate::Context) -> Self {
                     let client = reqwest::ClientBuilder::new().timeout(dur);
-                    Self::new_with_client(baseurl, client.build().unwrap())
+                    Self::new_with_client(baseurl, client.build().unwrap(), inner)
+                }
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Context) -> Self {
+                    Self { baseurl: baseurl.to_string(), client, inner }
                 }
             }
         };
@@ -459,6 +516,33 @@ mod builder_tests {
             "{text}"
         );
         assert!(!text.contains("ClientBuilder::new"), "{text}");
+        // Credentials alone build a client: `inner` converts.
+        assert_eq!(
+            text.matches("inner: impl Into<crate::Context>").count(),
+            2,
+            "{text}"
+        );
+        assert!(
+            text.contains("let inner: crate::Context = inner.into();\n        Self {"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_constructor_without_inner_is_an_error() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn new(baseurl: &str) -> Self {
+                    Self::new_with_client(baseurl, reqwest::ClientBuilder::new().build().unwrap())
+                }
+            }
+        };
+        let err = client_builder(&mut file).map(|_| ()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no longer both take a parameter `inner`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -168,6 +168,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         &|pointer| merged.origins.get(pointer).cloned(),
         &pages,
     )?;
+    let needs = plan.dependency_features();
     time("validate", start);
 
     let mut outputs = Vec::new();
@@ -197,6 +198,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         names::check_generated(&defined, &merged)?;
         if let Some(manifest) = &manifest {
             manifest.check(&used)?;
+            manifest.check_features(&used, &needs)?;
         }
         outputs = vec![
             Output {

@@ -79,6 +79,10 @@ pub struct Credentials(
     pub String,
 );
 
+/// What the generated client holds (`crate::Context`): here the
+/// credentials alone; kizen-api's carries its retry runtime too.
+pub type Context = Credentials;
+
 impl progenitor_client::ClientHooks<Credentials> for Client {
     async fn pre<E>(
         &self,

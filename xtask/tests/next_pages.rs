@@ -15,11 +15,12 @@ use xtask::pipeline::{self, Input, Run};
 
 mod common;
 
-/// `openapi/` with the S3, Records and Custom Objects fixtures imported.
+/// `openapi/` with the S3, Records, Custom Objects and Automations
+/// fixtures imported.
 fn project(dir: &Path) -> PathBuf {
     let openapi = dir.join("openapi");
     common::fixture_openapi(&openapi);
-    for page in ["records.md", "custom-objects.md"] {
+    for page in ["records.md", "custom-objects.md", "automations.md"] {
         import::plan_file(&common::fixtures().join(page), &openapi)
             .and_then(|plan| plan.apply())
             .unwrap();
@@ -124,6 +125,30 @@ fn the_next_pages_generate_beside_s3() {
         spec.pointer("/components/schemas/ActivityObject/properties/object/$ref"),
         Some(&Value::from("#/components/schemas/ActivityObject2"))
     );
+
+    // drf-spectacular's indented help texts read as prose, their lists as
+    // lists, and their samples as fenced text, in the spec and the client.
+    assert_eq!(
+        spec.pointer("/components/schemas/Automation/properties/steps/description"),
+        Some(&Value::from(
+            "The steps the automation runs, in order.\n\nEach step is one of:\n\
+             - `wait`: pauses the automation.\n  - `delay`: seconds to wait.\n\
+             - `email`: sends an email.\n\nExample:\n\n```text\n\
+             [{\"type\": \"wait\", \"delay\": 60},\n {\"type\": \"email\", \"template\": \"welcome\"}]\n```"
+        ))
+    );
+    let notes: Vec<String> = run.adapted.iter().map(ToString::to_string).collect();
+    let dedented = notes.iter().filter(|n| n.contains("dedented")).count();
+    assert_eq!(dedented, 7, "{notes:#?}");
+    assert!(
+        client.contains("/// - `delay`: seconds to wait.")
+            || client.contains("  - `delay`: seconds to wait."),
+        "the nested list lost its indentation"
+    );
+    assert!(
+        !client.contains("        - `wait`"),
+        "indentation left in the client"
+    );
 }
 
 /// Calls every operation of the fixtures 15 times through the generated
@@ -175,6 +200,8 @@ async fn main() {
         check("custom_objects_list", r.map(|_| ()).map_err(|e| e.to_string()));
         let r = client.custom_objects_activity_retrieve().id(id).send().await;
         check("custom_objects_activity_retrieve", r.map(|_| ()).map_err(|e| e.to_string()));
+        let r = client.automations_retrieve().id(id).send().await;
+        check("automations_retrieve", r.map(|_| ()).map_err(|e| e.to_string()));
         let r = client
             .s3_presigned_post_retrieve()
             .contenttype("application/pdf")
@@ -197,7 +224,7 @@ async fn main() {
 "#;
 
 /// A workspace at `dir` with the client and its mocks generated from the
-/// four pages, and a binary crate beside it that calls it (`calls`).
+/// five pages, and a binary crate beside it that calls it (`calls`).
 fn generated_workspace(dir: &Path) -> Run {
     let openapi = project(dir);
     let krate = crate_copy(dir);
@@ -221,7 +248,7 @@ fn generated_workspace(dir: &Path) -> Run {
 fn the_generated_crate_compiles_and_works_against_prism() {
     let dir = tempfile::tempdir().unwrap();
     let run = generated_workspace(dir.path());
-    // The mocks generated for the four pages compile too.
+    // The mocks generated for the five pages compile too.
     let out = common::cargo(
         dir.path(),
         &[
@@ -239,11 +266,19 @@ fn the_generated_crate_compiles_and_works_against_prism() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Every generated item documented, on the pages with list pages and
-    // PATCH bodies (`pages::Page`, `Nullable`), as CI checks Kizen's.
+    // PATCH bodies (`pages::Page`, `Nullable`), as CI checks Kizen's; the
+    // Automations page's indented prose fails rustdoc unless it is tidied.
     common::doc_without_warnings(dir.path(), &["kizen-api", "kizen-api-httpmock"]);
     // One feature per page; each compiles alone, the mocks with it.
     let areas = common::areas(dir.path(), "kizen-api");
-    assert_eq!(areas, ["custom-objects", "records", "s3"]);
+    assert_eq!(areas, ["automations", "custom-objects", "records", "s3"]);
+    // The Automations area sends a multipart form: its feature turns on
+    // reqwest's `multipart` (off without `upload`), so it builds alone.
+    let manifest = std::fs::read_to_string(dir.path().join("kizen-api/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("\nautomations = [\"reqwest/multipart\"]\n"),
+        "{manifest}"
+    );
     assert_eq!(common::areas(dir.path(), "kizen-api-httpmock"), areas);
     common::check_each_area(
         dir.path(),
@@ -264,7 +299,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(stdout.trim(), "90 passed, 0 failed");
+    assert_eq!(stdout.trim(), "105 passed, 0 failed");
 
     // A request that breaks the spec: not a uuid where the path wants one.
     // reqwest without a process-wide crypto provider: the TLS set-up is
@@ -442,7 +477,11 @@ fn an_area_the_overlay_empties_gets_no_feature() {
     let manifest: toml::Table = toml::from_str(manifest).unwrap();
     assert_eq!(
         manifest["features"]["areas"],
-        toml::Value::Array(vec!["custom-objects".into(), "s3".into()])
+        toml::Value::Array(vec![
+            "automations".into(),
+            "custom-objects".into(),
+            "s3".into()
+        ])
     );
     assert!(manifest["features"].get("records").is_none());
 }

@@ -155,11 +155,13 @@ impl UploadError {
         }
     }
 
-    /// Whether trying again (with a fresh presigned POST) may succeed.
+    /// Whether trying again (with a fresh presigned POST) may succeed. A
+    /// failed call to Kizen is not: the client's runtime has already
+    /// retried it as far as its policy allows (a POST that may have acted,
+    /// never), and the upload must not multiply its attempts.
     pub fn is_transient(&self) -> bool {
         match self {
-            UploadError::Api { status, .. } => *status >= 500 || *status == 429,
-            UploadError::Kizen { .. } | UploadError::S3Transport(_) => true,
+            UploadError::S3Transport(_) => true,
             UploadError::S3 { status, code, .. } => {
                 *status >= 500
                     || matches!(

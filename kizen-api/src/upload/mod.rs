@@ -157,7 +157,7 @@ impl Client {
                 .name(name.clone())
                 .etag(etag.clone())
                 .is_public(options.public)
-                .business_id(self.inner.business_id().to_string());
+                .business_id(self.inner.credentials().business_id().to_string());
             match self
                 .s3_success_create()
                 .source(options.source.to_string().to_uppercase())

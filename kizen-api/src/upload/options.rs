@@ -31,7 +31,8 @@ pub struct UploadOptions {
 pub(super) struct Retry {
     /// Attempts in all, at least 1.
     pub attempts: u32,
-    /// First pause between attempts, doubled each time.
+    /// The base of the full-jitter backoff between attempts: the pause
+    /// before retry `n` is random, up to `backoff * 2^n` (at most 20 s).
     pub backoff: Duration,
 }
 
@@ -86,7 +87,9 @@ impl UploadOptions {
         self
     }
 
-    /// First pause between attempts, doubled each time (default 500 ms).
+    /// The base of the pause between attempts (default 500 ms): the pause
+    /// before retry `n` is random, up to `backoff * 2^n` and 20 s (full
+    /// jitter, as the API calls' [`RetryPolicy`](crate::RetryPolicy)).
     pub fn backoff(mut self, backoff: Duration) -> Self {
         self.retry.backoff = backoff;
         self

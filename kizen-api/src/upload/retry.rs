@@ -1,10 +1,15 @@
-//! The one retry loop of the upload: exponential backoff on transient
-//! failures, a bounded number of attempts.
+//! The one retry loop of the upload: full-jitter backoff (the runtime's,
+//! the crate's one backoff) on transient failures, a bounded number of
+//! attempts.
 
 use std::future::Future;
+use std::time::Duration;
 
 use super::error::UploadError;
 use super::options::Retry;
+
+/// The longest pause between two attempts, as the API's default policy.
+const CAP: Duration = Duration::from_secs(20);
 
 /// Runs `attempt` until it succeeds, fails for good, or `retry.attempts`
 /// are spent. A failure is retried only if it is transient and `may_retry`
@@ -19,14 +24,13 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, UploadError>>,
 {
-    let mut pause = retry.backoff;
     let mut made = 1;
     loop {
         match attempt().await {
             Ok(done) => return Ok(done),
             Err(e) if may_retry && e.is_transient() && made < retry.attempts => {
+                let pause = crate::runtime::backoff::full_jitter(retry.backoff, CAP, made - 1);
                 tokio::time::sleep(pause).await;
-                pause *= 2;
                 made += 1;
             }
             Err(e) if made > 1 => {
@@ -42,8 +46,6 @@ where
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn retry(attempts: u32) -> Retry {

@@ -39,6 +39,10 @@ pub mod http {
 #[derive(Clone, Debug)]
 pub struct Credentials(pub String);
 
+/// What the generated client holds (`crate::Context`): here the
+/// credentials alone; kizen-api's carries its retry runtime too.
+pub type Context = Credentials;
+
 impl progenitor_client::ClientHooks<Credentials> for Client {}
 "#;
 

@@ -132,7 +132,8 @@ fn block(areas: &Areas, forward: Option<&str>) -> String {
                 let _ = writeln!(out, "{feature} = [\"{client}/{feature}\"]");
             }
             None => {
-                let _ = writeln!(out, "{feature} = []");
+                let needs: Vec<String> = area.needs.iter().map(|f| format!("\"{f}\"")).collect();
+                let _ = writeln!(out, "{feature} = [{}]", needs.join(", "));
             }
         }
     }
@@ -154,6 +155,7 @@ mod tests {
                 Area {
                     page: (*page).to_string(),
                     methods: (0..*count).map(|i| format!("{feature}_{i}")).collect(),
+                    needs: BTreeSet::new(),
                 },
             );
         }
@@ -192,6 +194,23 @@ mod tests {
         )
         .unwrap();
         assert!(out.contains("\ns3 = [\"kizen-api/s3\"]\n"), "{out}");
+    }
+
+    #[test]
+    fn an_area_turns_on_the_dependency_features_its_code_needs() {
+        let mut two = areas(&[("files", "files.md", 1), ("s3", "s3.md", 2)]);
+        assert!(two.features.len() == 2);
+        two.by_method.insert("files_0".into(), "files".into());
+        assert!(two.need("files_0", "reqwest/multipart"));
+        assert!(!two.need("elsewhere", "reqwest/multipart"));
+        let out = rewrite(MANIFEST, "Cargo.toml", &two, None).unwrap();
+        assert!(
+            out.contains("\nfiles = [\"reqwest/multipart\"]\n# s3.md: 2 operations.\ns3 = []\n"),
+            "{out}"
+        );
+        // The mocks forward the area only: the client's feature brings the rest.
+        let out = rewrite(MANIFEST, "m/Cargo.toml", &two, Some("kizen-api")).unwrap();
+        assert!(out.contains("\nfiles = [\"kizen-api/files\"]\n"), "{out}");
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct Areas {
 pub struct Area {
     pub page: String,
     pub methods: BTreeSet<String>,
+    /// The dependency features its generated code needs, as Cargo spells
+    /// them (`reqwest/multipart` for a multipart body): the area's feature
+    /// turns them on, so that it builds alone.
+    pub needs: BTreeSet<String>,
 }
 
 impl Areas {
@@ -87,6 +91,22 @@ impl Areas {
             areas.by_method.insert(method, feature);
         }
         Ok(areas)
+    }
+
+    /// Records that the operation `method`'s generated code needs the
+    /// dependency feature `feature` (see `deps::FEATURE_USES`);
+    /// `false` when the operation has no area (it is always built, so the
+    /// dependency itself must enable the feature).
+    pub fn need(&mut self, method: &str, feature: &str) -> bool {
+        let Some(area) = self
+            .by_method
+            .get(method)
+            .and_then(|f| self.features.get_mut(f))
+        else {
+            return false;
+        };
+        area.needs.insert(feature.to_string());
+        true
     }
 
     /// No area: nothing is gated, the crate's manifest is left alone.

@@ -14,6 +14,11 @@
 //!   `XRequest` form without the `readOnly` ones, which request bodies use;
 //!   `X`, the response form, loses its `writeOnly` ones. Components without
 //!   such properties are not duplicated.
+//! - **Indented prose** (`prose`): descriptions written as indented Python
+//!   strings are dedented, and what Markdown would read as code is fenced
+//!   as text.
+
+mod prose;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,6 +34,7 @@ const SCHEMAS: &str = "/components/schemas";
 /// Adapts `merged` in place; returns the notes, sorted.
 pub fn adapt(merged: &mut Merged) -> Result<Vec<Warning>> {
     let mut notes = Vec::new();
+    prose::descriptions(merged, &mut notes);
     choices(merged, &mut notes)?;
     split(merged, &mut notes)?;
     notes.sort();
