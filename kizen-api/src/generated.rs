@@ -1289,3 +1289,16 @@ pub mod prelude {
 /// | --- | --- | --- |
 /// | `s3` | `s3.md` | `s3_presigned_post_retrieve`, `s3_success_create` |
 pub mod features {}
+/// Each operation's path template, by operationId, for the
+/// client's runtime (its span's `url.template`).
+#[doc(hidden)]
+pub mod operations {
+    /// The path of the operation `id` as the spec writes it.
+    pub fn path_template(id: &str) -> Option<&'static str> {
+        match id {
+            "s3_presigned_post_retrieve" => Some("/api/s3/presigned-post"),
+            "s3_success_create" => Some("/api/s3/success"),
+            _ => None,
+        }
+    }
+}

@@ -117,7 +117,7 @@
 #![warn(missing_docs)]
 
 // The crate names itself, as generated code may: a PATCH body's clearable
-// fields are `::kizen_api::Nullable` (see the README on drf-spectacular).
+// fields are `::kizen_api::Nullable` (see docs/drf.md).
 extern crate self as kizen_api;
 
 pub mod credentials;
@@ -141,6 +141,11 @@ pub use upload::{Progress, Source, Step, UploadError, UploadOptions};
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
+
+/// The runtime page's example, likewise.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/runtime.md")]
+struct RuntimeExamples;
 
 /// The Kizen API base. Paths in the spec already begin with `/api`.
 pub const BASE_URL: &str = "https://app.go.kizen.com";

@@ -55,6 +55,7 @@ async fn a_call_is_one_span_with_its_fields_and_no_secret() {
         "operation=\"s3_presigned_post_retrieve\"",
         "http.request.method=GET",
         "server.address=\"127.0.0.1\"",
+        "url.template=\"/api/s3/presigned-post\"",
         "url.path=\"/api/s3/presigned-post\"",
         "http.response.status_code=200",
         "http.request.resend_count=1",

@@ -259,8 +259,8 @@ fn split(tokens: TokenStream) -> (TokenStream, Option<TokenStream>) {
 /// Completes one part of the client: the first holds `impl Client`
 /// (pointed at the crate's builder), the one with the `builder` module gets
 /// its typed errors and multipart bodies, the last gets the page streams,
-/// the `errors` and `forms` modules, `Nullable` and the `features` docs
-/// appended (as the whole file would, at its end).
+/// the `errors` and `forms` modules, `Nullable`, the `features` docs and
+/// the path templates appended (as the whole file would, at its end).
 fn prepare(
     mut file: syn::File,
     value: &Value,
@@ -293,6 +293,7 @@ fn prepare(
         file.items.extend(multipart::items(&plan.uploads)?);
         file.items.extend(crate::drf::nullable_items(value));
         file.items.extend(features::docs(&plan.areas));
+        file.items.extend(crate::templates::items(value));
     }
     Ok(file)
 }

@@ -8,8 +8,9 @@
 //! download -> import          a vendor page (fetched or a file) -> planned documents
 //! load repair merge overlay drf names validate generate    the stages
 //! paginate errors multipart   generated beside progenitor's code: page streams, typed
-//! features bounds             errors by status, multipart bodies, one cargo feature per
-//!                             vendor page (area), string lengths as docs (not types)
+//! features bounds templates   errors by status, multipart bodies, one cargo feature per
+//!                             vendor page (area), string lengths as docs (not types),
+//!                             each operation's path template (the runtime's span)
 //! deps docs                   the crates the code needs; docs for the items progenitor
 //!                             leaves bare
 //! builders split              progenitor's builder module and input, as the rewrites see
@@ -51,6 +52,7 @@ pub mod pipeline;
 pub mod repair;
 pub mod split;
 pub mod surface;
+pub mod templates;
 pub mod validate;
 pub mod version;
 pub mod walk;

@@ -32,7 +32,7 @@ pub fn documents(
         }
     }
     // Sequential: on the 193-document bench, loading, importing and
-    // repairing on every core gained nothing measurable (README, benchmark).
+    // repairing on every core gained nothing measurable (docs/benchmarks.md).
     let mut documents = paths
         .iter()
         .map(|path| {

@@ -397,7 +397,7 @@ fn the_client_compiles_and_reads_every_get_from_prism() {
         Some(format!("{} passed, 0 failed", count * 15 + 2).as_str())
     );
     // Responses Prism makes up for the recursive, discriminated
-    // `CohortFilterGroup` do not all parse (see the README); every other
+    // `CohortFilterGroup` do not all parse (see docs/drf.md); every other
     // response does.
     for line in lines {
         assert!(

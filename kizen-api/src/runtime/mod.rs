@@ -131,6 +131,7 @@ impl Context {
             http.request.method = %request.method(),
             server.address = url.host_str().unwrap_or_default(),
             server.port = url.port_or_known_default(),
+            url.template = crate::operations::path_template(operation),
             url.path = url.path(),
             http.response.status_code = Empty,
             http.request.resend_count = Empty,

@@ -70,7 +70,7 @@ pub fn one_pass(
     // +15 / +16 % over bare with the split and +62 / +59 % without on
     // authentik, +15 / +22 % and +39 / +38 % on nexus.
     // The one parallelism that pays (measured side by side on the nexus
-    // bench, see the README): the imported documents are staged (created
+    // bench, see docs/benchmarks.md): the imported documents are staged (created
     // and synced, not yet visible) on a second thread while the stages and
     // progenitor keep the first busy. A failure anywhere drops the staged
     // files: nothing is written.

@@ -181,7 +181,7 @@ pub fn to_json(changes: &[Change]) -> Value {
         .collect()
 }
 
-/// The rules as a markdown table (for the README).
+/// The rules as a markdown table (for docs/diff-rules.md).
 pub fn rules_table() -> String {
     let mut out =
         String::from("| rule | level | crate bump | meaning |\n| --- | --- | --- | --- |\n");

@@ -143,6 +143,9 @@ pub fn workspace(dir: &Path, members: &[&str], calls: &str, dependencies: &str, 
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     std::fs::copy(root.join("README.md"), dir.join("README.md")).unwrap();
+    // kizen-api's doctests include a page of the docs too.
+    std::fs::create_dir_all(dir.join("docs")).unwrap();
+    std::fs::copy(root.join("docs/runtime.md"), dir.join("docs/runtime.md")).unwrap();
     let crate_dir = dir.join(calls);
     std::fs::create_dir_all(crate_dir.join("src")).unwrap();
     std::fs::write(
