@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use xtask::cmd::{self, Folders};
-use xtask::diff::Level;
+use xtask::reports::diff::Level;
 
 /// The Kizen SDK pipeline: vendor pages -> openapi/ -> kizen-api.
 #[derive(Debug, Parser)]

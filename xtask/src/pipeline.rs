@@ -9,13 +9,16 @@ use std::time::{Duration, Instant};
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::error::{Error, Result, Warning};
-use crate::files::Output;
-use crate::layout::{self, CLIENT_FILE, SPEC_FILE};
-use crate::load::{self, Document};
-use crate::manifest::Manifest;
+use crate::base::error::{Error, Result, Warning};
+use crate::base::files::Output;
+use crate::base::layout::{self, CLIENT_FILE, SPEC_FILE};
+use crate::pages::manifest::Manifest;
+use crate::spec::load::{self, Document};
 use crate::{
-    deps, drf, features, generate, json, merge, mock, names, overlay, repair, validate, version,
+    base::json,
+    codegen::{deps, features, generate, mock},
+    reports::version,
+    spec::{drf, merge, names, overlay, repair, validate},
 };
 
 /// What the pipeline reads: an `openapi/` folder, with the documents of
@@ -210,7 +213,9 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 contents: source,
             },
         ];
-        outputs.extend(features_manifest(krate, &plan.areas, None)?);
+        if let Some(manifest) = &manifest {
+            outputs.extend(features_manifest(krate, manifest, &plan.areas, None)?);
+        }
         let mut companions = Vec::new();
         if let Some(name) = name {
             let mocks = layout::mock_crate(krate, name);
@@ -221,7 +226,12 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                     path: mocks.join(CLIENT_FILE),
                     contents: mock.source,
                 });
-                outputs.extend(features_manifest(&mocks, &plan.areas, Some(name))?);
+                outputs.extend(features_manifest(
+                    &mocks,
+                    &mock_manifest,
+                    &plan.areas,
+                    Some(name),
+                )?);
                 companions.push(mock_manifest);
             }
         }
@@ -243,25 +253,23 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     })
 }
 
-/// `<krate>/Cargo.toml` with the area features (see `features::manifest`):
-/// when there are areas, or when it has a generated block to update; `None`
-/// when the crate has no manifest.
+/// The crate's `Cargo.toml` (`manifest`, as read once) with the area
+/// features (see `features::manifest`): when there are areas, or when it
+/// has a generated block to update.
 fn features_manifest(
     krate: &Path,
+    manifest: &deps::CrateManifest,
     areas: &features::Areas,
     forward: Option<&str>,
 ) -> Result<Option<Output>> {
-    let path = krate.join("Cargo.toml");
-    if !path.exists() {
+    if areas.is_empty() && !manifest.text.contains(features::manifest::BEGIN) {
         return Ok(None);
     }
-    let text = crate::files::read(&path)?;
-    if areas.is_empty() && !text.contains(features::manifest::BEGIN) {
-        return Ok(None);
-    }
-    let shown = path.display().to_string();
-    let contents = features::manifest::rewrite(&text, &shown, areas, forward)?;
-    Ok(Some(Output { path, contents }))
+    let contents = features::manifest::rewrite(&manifest.text, &manifest.path, areas, forward)?;
+    Ok(Some(Output {
+        path: krate.join("Cargo.toml"),
+        contents,
+    }))
 }
 
 impl Run {

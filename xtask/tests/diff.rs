@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
-use xtask::diff::{self, RULES};
+use xtask::reports::diff::{self, RULES};
 
 mod common;
 
@@ -404,7 +404,7 @@ fn the_docs_list_every_rule() {
     assert_eq!(
         listed,
         diff::rules_table(),
-        "update the table of docs/diff-rules.md from xtask/src/diff/rules.rs"
+        "update the table of docs/diff-rules.md from xtask/src/reports/diff/rules.rs"
     );
 }
 

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use xtask::layout::CLIENT_FILE;
+use xtask::base::layout::CLIENT_FILE;
 use xtask::pipeline::{self, Input, Run};
-use xtask::{import, surface, walk};
+use xtask::{base::walk, pages::import, reports::surface};
 
 mod common;
 
@@ -194,7 +194,7 @@ fn calls_program(spec: &Value) -> (String, usize, usize) {
             continue;
         }
         let id = op["operationId"].as_str().unwrap();
-        let mut call = format!("client.{}()", xtask::names::method_name(id));
+        let mut call = format!("client.{}()", xtask::spec::names::method_name(id));
         let params = [item.get("parameters"), op.get("parameters")];
         for p in params
             .into_iter()
@@ -205,7 +205,7 @@ fn calls_program(spec: &Value) -> (String, usize, usize) {
             if p.get("required") != Some(&Value::Bool(true)) {
                 continue;
             }
-            let name = xtask::names::method_name(p["name"].as_str().unwrap());
+            let name = xtask::spec::names::method_name(p["name"].as_str().unwrap());
             let value = literal(&p["schema"]).unwrap_or_else(|| panic!("{id}: no literal for {p}"));
             let _ = write!(call, ".{name}({value})");
         }
@@ -219,7 +219,7 @@ fn calls_program(spec: &Value) -> (String, usize, usize) {
             let _ = write!(
                 call,
                 ".body(serde_json::from_str::<posthog_client::types::{}>(r##\"{example}\"##).unwrap())",
-                xtask::names::type_name(name)
+                xtask::spec::names::type_name(name)
             );
             writes += 1;
         } else {
@@ -356,7 +356,7 @@ fn the_client_compiles_and_reads_every_get_from_prism() {
     let dir = tempfile::tempdir().unwrap();
     let (openapi, krate) = project(dir.path());
     let run = generate(&openapi, &krate);
-    xtask::files::write(&run.outputs).unwrap();
+    xtask::base::files::write(&run.outputs).unwrap();
     let (program, reads, writes) = calls_program(&run.value);
     assert!(reads >= 14, "only {reads} GET operations");
     assert!(writes >= 8, "only {writes} create/update operations");
@@ -417,7 +417,7 @@ fn the_client_formats_as_one_file() {
     let run = generate(&openapi, &krate);
     let source = &run.output(CLIENT_FILE).unwrap().contents;
     let code = source
-        .strip_prefix(xtask::generate::BANNER)
+        .strip_prefix(xtask::codegen::generate::BANNER)
         .and_then(|s| s.strip_prefix('\n'))
         .unwrap();
     assert!(code.contains("pub mod builder"), "nothing to split");

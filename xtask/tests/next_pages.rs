@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use xtask::import;
-use xtask::layout::{CLIENT_FILE, SPEC_FILE};
+use xtask::base::layout::{CLIENT_FILE, SPEC_FILE};
+use xtask::pages::import;
 use xtask::pipeline::{self, Input, Run};
 
 mod common;
@@ -82,7 +82,7 @@ fn the_next_pages_generate_beside_s3() {
     let run = generate(&openapi, &krate);
 
     // Both heading styles, under quotes with entities and continuations.
-    let manifest = xtask::manifest::Manifest::load(&openapi).unwrap();
+    let manifest = xtask::pages::manifest::Manifest::load(&openapi).unwrap();
     let section = |name: &str| manifest.documents[name].section.as_str();
     assert_eq!(
         section("records_field_values_list.json"),
@@ -99,7 +99,7 @@ fn the_next_pages_generate_beside_s3() {
 
     // Each operation keeps its own document's security: S3's accept
     // anonymous calls, the others require the credentials.
-    let security: Vec<String> = xtask::walk::operations(&run.value)
+    let security: Vec<String> = xtask::base::walk::operations(&run.value)
         .map(|(path, method, op, _)| {
             format!(
                 "{} {path}: {}",
@@ -229,7 +229,7 @@ fn generated_workspace(dir: &Path) -> Run {
     let openapi = project(dir);
     let krate = crate_copy(dir);
     let run = generate(&openapi, &krate);
-    xtask::files::write(&run.outputs).unwrap();
+    xtask::base::files::write(&run.outputs).unwrap();
     common::workspace(
         dir,
         &["kizen-api", "kizen-api-httpmock", "kizen-calls"],
@@ -305,7 +305,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     // reqwest without a process-wide crypto provider: the TLS set-up is
     // given to the client, as `fetch` does.
     let http = reqwest::blocking::Client::builder()
-        .tls_backend_preconfigured(xtask::download::tls().unwrap())
+        .tls_backend_preconfigured(xtask::pages::download::tls().unwrap())
         .build()
         .unwrap();
     let bad = http

@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use xtask::load::Document;
-use xtask::{drf, merge, names, overlay, repair, validate};
+use xtask::spec::load::Document;
+use xtask::spec::{drf, merge, names, overlay, repair, validate};
 
 const KEYS: &[&str] = &[
     "openapi",

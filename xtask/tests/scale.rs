@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use xtask::cmd::{self, Folders};
-use xtask::import;
+use xtask::pages::import;
 use xtask::pipeline::{self, Input};
 
 #[test]
@@ -76,7 +76,7 @@ fn the_one_pass_on_nexus_equals_import_then_generate() {
         .apply()
         .unwrap();
     let read_back: Vec<(String, Value)> =
-        xtask::load::documents(&two.join("openapi"), &Default::default(), Vec::new())
+        xtask::spec::load::documents(&two.join("openapi"), &Default::default(), Vec::new())
             .unwrap()
             .into_iter()
             .map(|d| (d.file, d.value))
@@ -92,7 +92,7 @@ fn the_one_pass_on_nexus_equals_import_then_generate() {
         None,
     )
     .unwrap();
-    xtask::files::write(&run.outputs).unwrap();
+    xtask::base::files::write(&run.outputs).unwrap();
 
     for sub in ["openapi", "crate", "crate/src"] {
         let files = |root: &Path| {

@@ -9,10 +9,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use xtask::layout::{CLIENT_FILE, SPEC_FILE};
-use xtask::manifest::Manifest;
+use xtask::base::layout::{CLIENT_FILE, SPEC_FILE};
+use xtask::pages::manifest::Manifest;
 use xtask::pipeline::{self, Input, Run};
-use xtask::{files, surface};
+use xtask::{base::files, reports::surface};
 
 /// What to do when a snapshot below fails after a vendor change.
 const ACCEPT: &str = "the vendor's documents (or the pipeline) changed: review with \
@@ -99,14 +99,14 @@ fn generation_is_deterministic() {
     assert_eq!(first.outputs, second.outputs);
 
     let openapi = root().join("openapi");
-    let mut docs = xtask::load::documents(&openapi, &BTreeSet::new(), Vec::new()).unwrap();
-    xtask::repair::documents(&mut docs).unwrap();
-    let forward = xtask::merge::documents(docs.clone()).unwrap();
+    let mut docs = xtask::spec::load::documents(&openapi, &BTreeSet::new(), Vec::new()).unwrap();
+    xtask::spec::repair::documents(&mut docs).unwrap();
+    let forward = xtask::spec::merge::documents(docs.clone()).unwrap();
     docs.reverse();
-    let backward = xtask::merge::documents(docs).unwrap();
+    let backward = xtask::spec::merge::documents(docs).unwrap();
     assert_eq!(
-        xtask::json::pretty(&forward.spec),
-        xtask::json::pretty(&backward.spec)
+        xtask::base::json::pretty(&forward.spec),
+        xtask::base::json::pretty(&backward.spec)
     );
 }
 
@@ -116,7 +116,7 @@ fn generation_is_deterministic() {
 fn the_readme_lists_every_area_feature() {
     let text = std::fs::read_to_string(root().join("kizen-api/Cargo.toml")).unwrap();
     let manifest: toml::Table = toml::from_str(&text).unwrap();
-    let areas = manifest["features"][xtask::features::ALL]
+    let areas = manifest["features"][xtask::codegen::features::ALL]
         .as_array()
         .expect("kizen-api/Cargo.toml has no generated `areas` feature");
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();

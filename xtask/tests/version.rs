@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-use xtask::version::NEW_CHANGELOG;
+use xtask::reports::version::NEW_CHANGELOG;
 
 /// A fixture project (`openapi/` from the S3 fixture page, and a crate whose
 /// manifest is kizen-api's) whose last release had the spec `released`.

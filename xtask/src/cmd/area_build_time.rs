@@ -16,8 +16,13 @@ use std::time::Duration;
 
 use super::Folders;
 use super::bench::{self, AUTHENTIK_MANIFEST, Process};
-use crate::error::{Error, Result};
-use crate::{features, files, import, json, split};
+use crate::base::error::{Error, Result};
+use crate::{
+    base::{files, json},
+    codegen::features,
+    pages::import,
+    spec::split,
+};
 
 /// The generated crate's hand-written part: what every crate the pipeline
 /// generates provides (credentials, hooks, the HTTP builder).

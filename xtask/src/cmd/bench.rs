@@ -8,7 +8,7 @@
 //!   page by `xtask/bench/split-openapi.py nexus.json OUT --page nexus.md`;
 //! - authentik: `xtask/bench/authentik.json`, a whole drf-spectacular API
 //!   (1192 operations, 922 schemas), split here into one page per area (27)
-//!   by [`crate::split`]. Bare progenitor panics on it (two error types per
+//!   by [`crate::spec::split`]. Bare progenitor panics on it (two error types per
 //!   operation, multipart bodies): it runs on the form it accepts, the same
 //!   spec with those responses and bodies as progenitor's input gets them
 //!   (`generate::Plan::input`).
@@ -23,9 +23,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::Folders;
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use crate::pipeline::{self, Input, Timings};
-use crate::{files, generate, import, json, split};
+use crate::{
+    base::{files, json},
+    codegen::generate,
+    pages::import,
+    spec::split,
+};
 
 /// A correction in the overlay stage, so that the stage does real work.
 const OVERLAY: &str = "\

@@ -11,12 +11,15 @@ use std::process::{Command, ExitCode, Stdio};
 use serde_json::Value;
 
 use super::Folders;
-use crate::diff::{self, Level};
-use crate::error::{Error, Result};
-use crate::layout;
-use crate::manifest::Manifest;
+use crate::base::error::{Error, Result};
+use crate::base::layout;
+use crate::pages::manifest::Manifest;
 use crate::pipeline::{self, Input};
-use crate::{files, import, json, page};
+use crate::reports::diff::{self, Level};
+use crate::{
+    base::{files, json},
+    pages::{import, page},
+};
 
 /// How changes are printed.
 #[derive(Debug, Clone, Copy)]

@@ -10,10 +10,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::Folders;
-use crate::download::{self, Fetched};
-use crate::error::Result;
+use crate::base::error::Result;
+use crate::pages::download::{self, Fetched};
 use crate::pipeline::{self, Input};
-use crate::{diff, import};
+use crate::{pages::import, reports::diff};
 
 /// How `fetch` runs.
 #[derive(Debug, Default)]

@@ -5,9 +5,9 @@
 use std::process::ExitCode;
 
 use super::Folders;
-use crate::error::Result;
-use crate::files;
-use crate::manifest::Manifest;
+use crate::base::error::Result;
+use crate::base::files;
+use crate::pages::manifest::Manifest;
 use crate::pipeline::{self, Input};
 
 pub fn run(folders: &Folders, check: bool) -> Result<ExitCode> {

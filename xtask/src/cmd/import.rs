@@ -4,8 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::Folders;
-use crate::error::Result;
-use crate::import;
+use crate::base::error::Result;
+use crate::pages::import;
 
 /// Stores the documents of the vendor page `page`; with `generate`, also
 /// regenerates the client in the same pass (nothing written on error).

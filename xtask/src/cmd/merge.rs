@@ -4,9 +4,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::Folders;
-use crate::error::Result;
-use crate::files::{self, Output};
-use crate::json;
+use crate::base::error::Result;
+use crate::base::files::{self, Output};
+use crate::base::json;
 use crate::pipeline::{self, Input};
 
 pub fn run(folders: &Folders, output: Option<&Path>) -> Result<ExitCode> {

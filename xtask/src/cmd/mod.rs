@@ -16,12 +16,12 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 
-use crate::error::{Result, Warning};
-use crate::files::{self, Staged};
-use crate::import::{Plan, Report, Writes};
-use crate::layout::SPEC_FILE;
+use crate::base::error::{Result, Warning};
+use crate::base::files::{self, Staged};
+use crate::base::layout::SPEC_FILE;
+use crate::pages::import::{Plan, Report, Writes};
 use crate::pipeline::{self, Input, Observer, Run};
-use crate::{diff as compare, json};
+use crate::{base::json, reports::diff as compare};
 
 /// The folders every command works on.
 #[derive(Debug, Clone)]

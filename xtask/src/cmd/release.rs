@@ -8,11 +8,11 @@
 use std::process::ExitCode;
 
 use super::Folders;
-use crate::error::{Error, Result};
-use crate::files::{self, Output};
-use crate::layout::SPEC_FILE;
+use crate::base::error::{Error, Result};
+use crate::base::files::{self, Output};
+use crate::base::layout::SPEC_FILE;
 use crate::pipeline::{self, Input};
-use crate::version::{self, CHANGELOG_FILE, RELEASED_FILE};
+use crate::reports::version::{self, CHANGELOG_FILE, RELEASED_FILE};
 
 pub fn run(folders: &Folders) -> Result<ExitCode> {
     let run = pipeline::run(Input::folder(&folders.openapi), Some(&folders.krate), None)?;

@@ -28,7 +28,7 @@ pub fn fixture_openapi(dest: &Path) {
     std::fs::create_dir_all(dest).unwrap();
     std::fs::copy(fixtures().join("overlay.yaml"), dest.join("overlay.yaml")).unwrap();
     std::fs::write(dest.join("sources.toml"), SOURCES).unwrap();
-    xtask::import::plan_file(&fixtures().join("s3.md"), dest)
+    xtask::pages::import::plan_file(&fixtures().join("s3.md"), dest)
         .and_then(|plan| plan.apply())
         .unwrap();
 }
@@ -220,7 +220,7 @@ pub fn areas(dir: &Path, package: &str) -> Vec<String> {
 pub fn check_each_area(dir: &Path, areas: &[String], packages: &[(&str, &str)]) {
     let sets = std::iter::once(String::new())
         .chain(areas.iter().cloned())
-        .chain([xtask::features::ALL.to_string()]);
+        .chain([xtask::codegen::features::ALL.to_string()]);
     for area in sets {
         for (package, base) in packages {
             let features: Vec<&str> = [*base, area.as_str()]
