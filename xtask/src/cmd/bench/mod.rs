@@ -17,6 +17,8 @@
 //! the dev and the release builds of xtask alternately: wall time and peak
 //! memory of each, and of a generation that fails on a construct.
 
+mod report;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,6 +33,7 @@ use crate::{
     pages::import,
     spec::split,
 };
+use report::{Measured, median, report};
 
 /// A correction in the overlay stage, so that the stage does real work.
 const OVERLAY: &str = "\
@@ -201,18 +204,6 @@ pub fn run(suite: &Suite, rounds: usize) -> Result<String> {
     Ok(report(&suite.name, &all, rounds))
 }
 
-/// What the rounds measured.
-#[derive(Default)]
-struct Measured {
-    /// The one pass's stages, per round.
-    stages: Vec<Timings>,
-    bare_stages: Vec<Timings>,
-    /// Per kind of run: (time, ratio to the same round's bare run) per round.
-    runs: [Vec<(Duration, f64)>; 4],
-    documents: usize,
-    lines: usize,
-}
-
 /// Empty `openapi/` (with `overlay`) and crate folders under `work` (the
 /// crate with `manifest`, if any).
 fn fresh(work: &Path, name: &str, manifest: Option<&str>) -> Result<Folders> {
@@ -288,82 +279,6 @@ fn bare(original: &Path, out: &Path) -> Result<(Duration, Timings, usize)> {
         .time("write", || std::fs::write(out, &client))
         .map_err(|e| Error::io(out, e))?;
     Ok((start.elapsed(), timings, client.lines().count()))
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn median_ratio(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// The figures, as `cargo xtask bench` prints them.
-fn report(name: &str, all: &Measured, rounds: usize) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{name}: {} documents -> {} lines of Rust; median of {rounds} rounds{}",
-        all.documents,
-        all.lines,
-        if cfg!(debug_assertions) {
-            " (debug build: use `cargo xtask-release bench` for real figures)"
-        } else {
-            ""
-        }
-    );
-    let _ = writeln!(out, "one pass, by stage:");
-    let mut ours = Duration::ZERO;
-    for (i, (name, _)) in all.stages[0].0.iter().enumerate() {
-        let d = median(all.stages.iter().map(|t| t.0[i].1).collect());
-        let _ = writeln!(out, "  {name:<9} {:>9.1} ms", ms(d));
-        if *name != "generate" {
-            ours += d;
-        }
-    }
-    let bare_median = median(all.runs[3].iter().map(|(d, _)| *d).collect());
-    let _ = write!(out, "bare progenitor, by stage:");
-    for (i, (name, _)) in all.bare_stages[0].0.iter().enumerate() {
-        let d = median(all.bare_stages.iter().map(|t| t.0[i].1).collect());
-        let _ = write!(out, " {name} {:.1} ms,", ms(d));
-    }
-    out.pop();
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "  our stages {:>8.1} ms = {:.1} % of bare (all but generate, summed)",
-        ms(ours),
-        ours.as_secs_f64() / bare_median.as_secs_f64() * 100.0
-    );
-    let labels = [
-        "import --generate (one pass)",
-        "import --generate, page unchanged",
-        "import, then generate",
-        "bare progenitor",
-    ];
-    let _ = writeln!(out, "{:<34} {:>9}  {:>8}", "", "time", "vs bare");
-    for (label, kind) in labels.iter().zip(&all.runs) {
-        let time = median(kind.iter().map(|(d, _)| *d).collect());
-        let ratio = median_ratio(kind.iter().map(|(_, r)| *r).collect());
-        let _ = writeln!(
-            out,
-            "{label:<34} {:>6.1} ms  {:>+7.1} %",
-            ms(time),
-            (ratio - 1.0) * 100.0
-        );
-    }
-    let _ = writeln!(
-        out,
-        "(bare: read + parse the single spec, generate, format, write; \
-         vs bare: median of the per-round ratios)"
-    );
-    out
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// One process: its wall time, peak memory (KiB) and success.
