@@ -192,12 +192,12 @@ pub fn prism_program(
     let program = format!(
         r#"use authentik_client::{{Client, Credentials}};
 
-pub fn connect(base: &str, prefer: Option<u16>) -> Client {{
+fn connect(base: &str, prefer: Option<u16>) -> Client {{
     Client::new_with_client(base, reqwest::Client::new(), Credentials {{ token: "ak-token".into(), prefer }})
 }}
 
 #[tokio::main]
-pub async fn main() {{
+async fn main() {{
     let base = std::env::args().nth(1).expect("base URL");
     let client = connect(&base, None);
     let (c400, c403, c404, c500) = (connect(&base, Some(400)), connect(&base, Some(403)), connect(&base, Some(404)), connect(&base, Some(500)));
@@ -237,7 +237,7 @@ pub const UPLOAD_PROGRAM: &str = r#"use authentik_client::{forms, Client, Creden
 use reqwest::multipart::Part;
 
 #[tokio::main]
-pub async fn main() {
+async fn main() {
     let mut args = std::env::args().skip(2);
     let (base, path) = (args.next().expect("base URL"), args.next().expect("file"));
     let client = Client::new_with_client(&base, reqwest::Client::new(), Credentials { token: "ak-token".into(), prefer: None });
