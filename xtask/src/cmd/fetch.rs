@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::Folders;
 use crate::base::error::Result;
 use crate::pages::download::{self, Fetched};
+use crate::pages::folder::Folder;
 use crate::pipeline::{self, Input};
 use crate::{pages::import, reports::diff};
 
@@ -26,17 +27,14 @@ pub struct Options {
 }
 
 pub fn run(folders: &Folders, options: &Options) -> Result<ExitCode> {
-    let fetched = download::plan(
-        &folders.openapi,
-        options.base_url.as_deref(),
-        options.timeout,
-    )?;
+    let folder = Folder::read(&folders.openapi)?;
+    let fetched = download::plan(&folder, options.base_url.as_deref(), options.timeout)?;
     if options.check {
-        return check(folders, fetched);
+        return check(folder, fetched);
     }
     let (urls, plans): (Vec<_>, Vec<_>) = fetched.into_iter().map(|f| (f.url, f.plan)).unzip();
     let reports = if options.generate {
-        super::regenerate(folders, plans)?
+        super::regenerate(folders, folder, plans)?
     } else {
         import::apply_all(plans)?
     };
@@ -51,7 +49,7 @@ pub fn run(folders: &Folders, options: &Options) -> Result<ExitCode> {
 /// was never imported is reported apart and is not drift: adding an area
 /// is a maintainer's decision (`fetch` or `import` adds it), and a job
 /// that is red until then tells nothing.
-fn check(folders: &Folders, fetched: Vec<Fetched>) -> Result<ExitCode> {
+fn check(folder: Folder, fetched: Vec<Fetched>) -> Result<ExitCode> {
     let (tracked, new): (Vec<Fetched>, Vec<Fetched>) =
         fetched.into_iter().partition(|f| f.imported);
     for Fetched { url, plan, .. } in &tracked {
@@ -67,8 +65,8 @@ fn check(folders: &Folders, fetched: Vec<Fetched>) -> Result<ExitCode> {
     if !tracked.iter().any(|f| f.plan.report.changes()) {
         return Ok(ExitCode::SUCCESS);
     }
-    let stored = pipeline::run(Input::folder(&folders.openapi), None, None)?;
-    let mut upstream = Input::folder(&folders.openapi);
+    let stored = pipeline::run(Input::read(folder.clone()), None, None)?;
+    let mut upstream = Input::read(folder);
     for Fetched { plan, .. } in tracked {
         upstream.import(plan.documents, plan.report.names(), &plan.page);
     }

@@ -7,18 +7,13 @@ use std::process::ExitCode;
 use super::Folders;
 use crate::base::error::Result;
 use crate::base::files;
-use crate::pages::manifest::Manifest;
 use crate::pipeline::{self, Input};
 
 pub fn run(folders: &Folders, check: bool) -> Result<ExitCode> {
     let run = pipeline::run(Input::folder(&folders.openapi), Some(&folders.krate), None)?;
     super::print_warnings(&run.warnings);
     super::print_adapted(&run.adapted);
-    let mut problems: Vec<String> = Manifest::load(&folders.openapi)?
-        .verify(&folders.openapi)?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let mut problems = run.unverified.clone();
     if let Some(verdict) = &run.version {
         eprintln!("{}", verdict.summary());
         problems.extend(verdict.problems());

@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::base::error::{Result, Warning};
 use crate::base::files::{self, Staged};
 use crate::base::layout::SPEC_FILE;
+use crate::pages::folder::Folder;
 use crate::pages::import::{Plan, Report, Writes};
 use crate::pipeline::{self, Input, Observer, Run};
 use crate::{base::json, reports::diff as compare};
@@ -53,7 +54,20 @@ pub fn one_pass(
     observer: Option<&mut dyn Observer>,
     before_write: impl FnOnce(&Run),
 ) -> Result<OnePass> {
-    let mut input = Input::folder(&folders.openapi);
+    let folder = Folder::read(&folders.openapi)?;
+    one_pass_in(folders, folder, plans, observer, before_write)
+}
+
+/// [`one_pass`] on `folder`, `openapi/` as the plans were made against it
+/// (read once).
+pub fn one_pass_in(
+    folders: &Folders,
+    folder: Folder,
+    plans: Vec<Plan>,
+    observer: Option<&mut dyn Observer>,
+    before_write: impl FnOnce(&Run),
+) -> Result<OnePass> {
+    let mut input = Input::read(folder);
     let mut pending: Vec<(Report, Writes)> = Vec::with_capacity(plans.len());
     for Plan {
         page,
@@ -106,8 +120,8 @@ pub fn one_pass(
 
 /// Regenerates in one pass and says so on stderr (warnings, API changes,
 /// files written); returns the pages' reports.
-fn regenerate(folders: &Folders, plans: Vec<Plan>) -> Result<Vec<Report>> {
-    let done = one_pass(folders, plans, None, |run| {
+fn regenerate(folders: &Folders, folder: Folder, plans: Vec<Plan>) -> Result<Vec<Report>> {
+    let done = one_pass_in(folders, folder, plans, None, |run| {
         print_warnings(&run.warnings);
         print_adapted(&run.adapted);
         print_api_changes(&folders.krate, &run.value);

@@ -156,7 +156,7 @@ impl Used {
 
 /// A generated crate's `Cargo.toml`, read once: what generation needs from
 /// it, and the whole table (for `version`).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CrateManifest {
     /// Where it is, for messages.
     pub path: String,

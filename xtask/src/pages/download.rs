@@ -2,7 +2,6 @@
 //! and plans their import, as `import` does for a page file (for
 //! `cargo xtask fetch`).
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -10,8 +9,8 @@ use serde::Deserialize;
 use crate::base::error::{Error, Result};
 use crate::base::files;
 use crate::base::layout::SOURCES;
+use crate::pages::folder::Folder;
 use crate::pages::import::{self, Plan};
-use crate::pages::manifest::Manifest;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -44,11 +43,11 @@ pub struct Fetched {
 /// from 127.0.0.1). Any failure fails the whole fetch: nothing is written
 /// unless every page arrived and parsed.
 pub fn plan(
-    openapi: &Path,
+    folder: &Folder,
     base_url: Option<&str>,
     timeout: Option<Duration>,
 ) -> Result<Vec<Fetched>> {
-    let sources_path = openapi.join(SOURCES);
+    let sources_path = folder.path.join(SOURCES);
     let text = files::read(&sources_path)?;
     let sources: Sources = toml::from_str(&text).map_err(|e| {
         Error::invalid(
@@ -93,20 +92,19 @@ pub fn plan(
             text: body,
         });
     }
-    // Planned together: one manifest for every page (see `plan_pages`),
-    // read once: which pages it already holds, then the plans against it.
-    let manifest = Manifest::load(openapi)?;
-    let imported: std::collections::BTreeSet<String> = manifest
+    // Planned together: one manifest for every page (see `plan_pages`).
+    let imported: std::collections::BTreeSet<&str> = folder
+        .manifest
         .documents
         .values()
-        .map(|e| e.page.clone())
+        .map(|e| e.page.as_str())
         .collect();
-    let plans = import::plan_pages_against(&texts, openapi, manifest)?;
+    let plans = import::plan_pages_in(&texts, folder)?;
     Ok(texts
         .into_iter()
         .zip(plans)
         .map(|(page, plan)| Fetched {
-            imported: imported.contains(&page.name),
+            imported: imported.contains(page.name.as_str()),
             url: page.source,
             plan,
         })

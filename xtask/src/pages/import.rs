@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::base::error::{Error, Result};
 use crate::base::files::{self, Output, Staged};
 use crate::base::layout::{self, MANIFEST};
+use crate::pages::folder::Folder;
 use crate::pages::manifest::{Entry, Manifest, sha256_hex};
 use crate::spec::load::Document;
 use crate::{
@@ -171,29 +172,26 @@ pub struct PageText {
 /// the stored manifest, each plan would write a manifest without the
 /// others' documents, and the last would win).
 pub fn plan_pages(pages: &[PageText], openapi: &Path) -> Result<Vec<Plan>> {
-    plan_pages_against(pages, openapi, Manifest::load(openapi)?)
+    plan_pages_in(pages, &Folder::read(openapi)?)
 }
 
-/// [`plan_pages`] against `manifest`, the manifest of `openapi` as the
-/// caller read it (once).
-pub fn plan_pages_against(
-    pages: &[PageText],
-    openapi: &Path,
-    mut manifest: Manifest,
-) -> Result<Vec<Plan>> {
+/// [`plan_pages`] against `folder`, `openapi/` as the caller read it
+/// (once).
+pub fn plan_pages_in(pages: &[PageText], folder: &Folder) -> Result<Vec<Plan>> {
+    let mut manifest = folder.manifest.clone();
     let mut plans = Vec::with_capacity(pages.len());
     for page in pages {
         plans.push(plan_with(
             &page.source,
             &page.name,
             &page.text,
-            openapi,
+            folder,
             &mut manifest,
         )?);
     }
     if let Some(last) = plans.last_mut() {
         last.writes.outputs.push(Output {
-            path: openapi.join(MANIFEST),
+            path: folder.path.join(MANIFEST),
             contents: manifest.render(),
         });
     }
@@ -203,13 +201,13 @@ pub fn plan_pages_against(
 /// Plans the import of page text `text`, known in the manifest as
 /// `page_name`; `source` names it in messages (a path or a URL).
 pub fn plan(source: &str, page_name: &str, text: &str, openapi: &Path) -> Result<Plan> {
-    let mut manifest = Manifest::load(openapi)?;
-    let mut plan = plan_with(source, page_name, text, openapi, &mut manifest)?;
-    plan.writes.outputs.push(Output {
-        path: openapi.join(MANIFEST),
-        contents: manifest.render(),
-    });
-    Ok(plan)
+    let page = PageText {
+        source: source.to_string(),
+        name: page_name.to_string(),
+        text: text.to_string(),
+    };
+    let mut plans = plan_pages_in(std::slice::from_ref(&page), &Folder::read(openapi)?)?;
+    Ok(plans.remove(0))
 }
 
 /// [`plan`] against `manifest`, which it updates; the plan does not write
@@ -218,9 +216,10 @@ fn plan_with(
     source: &str,
     page_name: &str,
     text: &str,
-    openapi: &Path,
+    folder: &Folder,
     manifest: &mut Manifest,
 ) -> Result<Plan> {
+    let openapi = folder.path.as_path();
     let fail = |message: String| Error::Import {
         page: source.to_string(),
         message,
@@ -244,7 +243,7 @@ fn plan_with(
             })?;
             let contents = json::pretty(&value);
             let path = openapi.join(&name);
-            let stored = std::fs::read(&path).ok().as_deref() == Some(contents.as_bytes());
+            let stored = folder.holds(&name, contents.as_bytes());
             Ok(Parsed {
                 section: block.heading.clone(),
                 sha256: sha256_hex(contents.as_bytes()),
@@ -329,7 +328,7 @@ struct Parsed {
     sha256: String,
     document: Document,
     output: Output,
-    /// Whether the file on disk already holds exactly these bytes.
+    /// Whether the stored file already holds exactly these bytes.
     stored: bool,
 }
 

@@ -63,32 +63,42 @@ impl Manifest {
     /// Differences between the manifest and the documents on disk, one
     /// readable line each; empty when every document is as imported.
     pub fn verify(&self, dir: &Path) -> Result<Vec<String>> {
+        let mut stored = BTreeMap::new();
+        for path in layout::document_paths(dir)? {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            stored.insert(layout::file_name(&path)?.to_string(), bytes);
+        }
+        Ok(self.verify_stored(dir, &stored))
+    }
+
+    /// [`Manifest::verify`] against `stored`, the documents of `dir` as read
+    /// (file name -> bytes).
+    pub fn verify_stored(&self, dir: &Path, stored: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
         let mut problems = Vec::new();
         for (name, entry) in &self.documents {
             let path = dir.join(name);
-            match std::fs::read(&path) {
-                Ok(bytes) if sha256_hex(&bytes) != entry.sha256 => problems.push(format!(
+            match stored.get(name) {
+                Some(bytes) if sha256_hex(bytes) != entry.sha256 => problems.push(format!(
                     "{}: content does not match its manifest hash (edited by hand? \
                      vendor documents change only through `cargo xtask import`)",
                     path.display()
                 )),
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => problems.push(format!(
+                Some(_) => {}
+                None => problems.push(format!(
                     "{}: listed in {MANIFEST} but missing",
                     path.display()
                 )),
-                Err(e) => return Err(Error::io(path, e)),
             }
         }
-        for path in layout::document_paths(dir)? {
-            if !self.documents.contains_key(layout::file_name(&path)?) {
+        for name in stored.keys() {
+            if !self.documents.contains_key(name) {
                 problems.push(format!(
                     "{}: not in {MANIFEST}; documents are added by `cargo xtask import`",
-                    path.display()
+                    dir.join(name).display()
                 ));
             }
         }
-        Ok(problems)
+        problems
     }
 }
 

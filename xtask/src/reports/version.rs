@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::base::error::{Error, Result};
 use crate::base::files::Output;
-use crate::base::{files, json};
+use crate::base::json;
 use crate::codegen::deps::CrateManifest;
 use crate::reports::diff::{self, Change, rules::Bump};
 
@@ -60,23 +60,21 @@ pub struct Verdict {
 /// `companions` are crates generated from the same spec (the mocks), which
 /// must carry the same version.
 pub fn assess(
-    krate: &Path,
+    released: Option<(&str, &str)>,
     manifest: &CrateManifest,
     companions: &[CrateManifest],
     spec: &Value,
 ) -> Result<Option<Verdict>> {
-    let released_path = krate.join(RELEASED_FILE);
-    if !released_path.is_file() {
+    let Some((name, text)) = released else {
         return Ok(None);
-    }
+    };
     let current = version_in(manifest, &["package", "version"])?;
     let released = version_in(manifest, &["package", "metadata", "release", "version"])?;
     let companions = companions
         .iter()
         .map(|c| Ok((c.path.clone(), version_in(c, &["package", "version"])?)))
         .collect::<Result<Vec<_>>>()?;
-    let name = released_path.display().to_string();
-    let old = json::parse(&name, &files::read(&released_path)?, 0)?;
+    let old = json::parse(name, text, 0)?;
     let changes = diff::compare(&old, spec);
     let needed = changes
         .iter()
@@ -234,16 +232,12 @@ impl Verdict {
         }
     }
 
-    /// `<krate>/CHANGELOG.md` (or a new one) with its `Unreleased` entry
-    /// rewritten.
-    pub fn changelog_output(&self, krate: &Path) -> Result<Output> {
+    /// `<krate>/CHANGELOG.md` (`existing`, or a new one) with its
+    /// `Unreleased` entry rewritten.
+    pub fn changelog_output(&self, krate: &Path, existing: Option<&str>) -> Result<Output> {
         let path = krate.join(CHANGELOG_FILE);
-        let existing = if path.is_file() {
-            files::read(&path)?
-        } else {
-            NEW_CHANGELOG.to_string()
-        };
-        let contents = self.changelog(&existing, &path.display().to_string())?;
+        let existing = existing.unwrap_or(NEW_CHANGELOG);
+        let contents = self.changelog(existing, &path.display().to_string())?;
         Ok(Output { path, contents })
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::base::error::{Error, Result};
-use crate::base::{files, json, layout};
+use crate::base::{json, layout};
 
 /// One vendor document: a complete OpenAPI file for one endpoint.
 #[derive(Debug, Clone)]
@@ -25,26 +25,39 @@ pub fn documents(
     replaced: &BTreeSet<String>,
     extra: Vec<Document>,
 ) -> Result<Vec<Document>> {
-    let mut paths = Vec::new();
+    let mut stored = Vec::new();
     for path in layout::document_paths(dir)? {
-        if !replaced.contains(layout::file_name(&path)?) {
-            paths.push(path);
+        let name = layout::file_name(&path)?;
+        if !replaced.contains(name) {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            stored.push(parse(dir, name, &bytes)?);
         }
     }
-    // Sequential: on the 193-document bench, loading, importing and
-    // repairing on every core gained nothing measurable (docs/benchmarks.md).
-    let mut documents = paths
-        .iter()
-        .map(|path| {
-            let file = layout::display_name(dir, layout::file_name(path)?);
-            let value = json::parse(&file, &files::read(path)?, 0)?;
-            Ok(Document { file, value })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    documents.extend(extra);
-    if documents.is_empty() {
+    join(dir, stored, extra)
+}
+
+/// The stored document `name` of `dir`, from its `bytes`.
+pub fn parse(dir: &Path, name: &str, bytes: &[u8]) -> Result<Document> {
+    let file = layout::display_name(dir, name);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::io(
+            dir.join(name),
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        )
+    })?;
+    let value = json::parse(&file, text, 0)?;
+    Ok(Document { file, value })
+}
+
+/// `stored` (parsed) and `extra`, sorted by file name; an error when there
+/// is none.
+// Sequential: on the 193-document bench, loading, importing and repairing
+// on every core gained nothing measurable (docs/benchmarks.md).
+pub fn join(dir: &Path, mut stored: Vec<Document>, extra: Vec<Document>) -> Result<Vec<Document>> {
+    stored.extend(extra);
+    if stored.is_empty() {
         return Err(Error::NoDocuments(dir.to_path_buf()));
     }
-    documents.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(documents)
+    stored.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(stored)
 }

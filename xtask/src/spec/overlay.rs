@@ -15,7 +15,7 @@ use serde_json_path::JsonPath;
 use crate::base::error::{Error, Result};
 use crate::base::{files, json};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Overlay {
     /// The Overlay Specification version, `1.x`.
     pub overlay: String,
@@ -23,13 +23,13 @@ pub struct Overlay {
     pub actions: Vec<Action>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Info {
     pub title: String,
     pub version: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Action {
     pub target: String,
     /// Why the correction exists. Required here, although optional in the
@@ -44,12 +44,17 @@ pub struct Action {
 
 /// Reads an overlay document (YAML or JSON, by extension).
 pub fn load(path: &Path) -> Result<Overlay> {
-    let text = files::read(path)?;
+    parse(path, &files::read(path)?)
+}
+
+/// The overlay document `text`, read from `path` (YAML or JSON, by its
+/// extension).
+pub fn parse(path: &Path, text: &str) -> Result<Overlay> {
     let file = path.display().to_string();
     let value: Value = if path.extension().is_some_and(|e| e == "json") {
-        json::parse(&file, &text, 0)?
+        json::parse(&file, text, 0)?
     } else {
-        serde_yaml_ng::from_str(&text).map_err(|e| {
+        serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
             Error::MalformedYaml {
                 path: path.to_path_buf(),

@@ -1,6 +1,13 @@
 //! The stages in order: load -> repair -> merge -> overlay -> drf -> names
-//! -> validate -> generate, behind one entry, [`run`]. Nothing here writes: the commands do,
-//! once every stage has succeeded.
+//! -> validate -> generate, behind one entry, [`run`]. Every input is read
+//! once, up front, into one value (the `openapi/` folder, a
+//! [`Folder`], and the crate's files, a [`CrateFiles`]); the stages are
+//! functions of it. Nothing here writes: the commands do, once every stage
+//! has succeeded.
+
+mod input;
+
+pub use input::CrateFiles;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,7 +19,7 @@ use serde_json::Value;
 use crate::base::error::{Error, Result, Warning};
 use crate::base::files::Output;
 use crate::base::layout::{self, CLIENT_FILE, SPEC_FILE};
-use crate::pages::manifest::Manifest;
+use crate::pages::folder::Folder;
 use crate::spec::load::{self, Document};
 use crate::{
     base::json,
@@ -26,6 +33,8 @@ use crate::{
 #[derive(Debug)]
 pub struct Input {
     openapi: PathBuf,
+    /// The folder, when the caller has read it already.
+    folder: Option<Folder>,
     imported: Vec<Document>,
     /// Stored file names the imported pages rewrite or delete.
     replaced: BTreeSet<String>,
@@ -38,6 +47,7 @@ impl Input {
     pub fn folder(openapi: &Path) -> Self {
         Input {
             openapi: openapi.to_path_buf(),
+            folder: None,
             imported: Vec::new(),
             replaced: BTreeSet::new(),
             pages: BTreeMap::new(),
@@ -54,17 +64,30 @@ impl Input {
         self.replaced.extend(names);
     }
 
+    /// The folder `folder`, as read.
+    pub fn read(folder: Folder) -> Self {
+        let mut input = Self::folder(&folder.path);
+        input.folder = Some(folder);
+        input
+    }
+
     /// Each document's page, by display name: the manifest's, then the
     /// imported pages'.
-    fn pages(&self) -> Result<BTreeMap<String, String>> {
-        let mut pages: BTreeMap<String, String> = Manifest::load(&self.openapi)?
+    fn pages(&self, folder: &Folder) -> BTreeMap<String, String> {
+        let mut pages: BTreeMap<String, String> = folder
+            .manifest
             .documents
-            .into_iter()
-            .filter(|(name, _)| !self.replaced.contains(name))
-            .map(|(name, entry)| (layout::display_name(&self.openapi, &name), entry.page))
+            .iter()
+            .filter(|(name, _)| !self.replaced.contains(*name))
+            .map(|(name, entry)| {
+                (
+                    layout::display_name(&self.openapi, name),
+                    entry.page.clone(),
+                )
+            })
             .collect();
         pages.extend(self.pages.clone());
-        Ok(pages)
+        pages
     }
 }
 
@@ -109,24 +132,38 @@ pub struct Run {
     /// Where the crate's version stands against its last release, when it
     /// records one (`<crate>/released.json`); its changelog is an output.
     pub version: Option<version::Verdict>,
+    /// Where the stored documents and `openapi/manifest.json` disagree
+    /// (see `Manifest::verify`), one line each.
+    pub unverified: Vec<String>,
 }
 
 /// Runs every stage on `input`; generates the client files for `krate` when
 /// one is given. `observer` hears each stage's time.
-pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observer>) -> Result<Run> {
+pub fn run(
+    mut input: Input,
+    krate: Option<&Path>,
+    observer: Option<&mut dyn Observer>,
+) -> Result<Run> {
     let mut quiet = Timings::default();
     let observer = observer.unwrap_or(&mut quiet);
     let mut time = |name: &'static str, start: Instant| observer.stage(name, start.elapsed());
-    let pages = input.pages()?;
+    // Every input, read once, here: nothing below reads a file.
+    let start = Instant::now();
+    let folder = match input.folder.take() {
+        Some(folder) => folder,
+        None => Folder::read(&input.openapi)?,
+    };
+    let krate = krate.map(CrateFiles::read).transpose()?;
+    let pages = input.pages(&folder);
+    let unverified = folder.verify();
     let Input {
         openapi,
         imported,
         replaced,
         ..
     } = input;
-
-    let start = Instant::now();
-    let mut documents = load::documents(&openapi, &replaced, imported)?;
+    let stored = folder.documents(&replaced)?;
+    let mut documents = load::join(&openapi, stored, imported)?;
     time("load", start);
 
     let start = Instant::now();
@@ -140,10 +177,9 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
     // Problems no single vendor document owns are blamed on the merged whole.
     let start = Instant::now();
     let documents_name = layout::display_name(&openapi, "*.json");
-    let whole = match layout::overlay(&openapi)? {
-        Some(path) => {
-            let file = layout::display_name(&openapi, layout::file_name(&path)?);
-            overlay::apply(&overlay::load(&path)?, &file, &mut merged.spec)?;
+    let whole = match &folder.overlay {
+        Some((file, document)) => {
+            overlay::apply(document, file, &mut merged.spec)?;
             format!("{documents_name} + {file} (merged)")
         }
         None => format!("{documents_name} (merged)"),
@@ -176,10 +212,11 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
 
     let mut outputs = Vec::new();
     let mut verdict = None;
-    if let Some(krate) = krate {
+    if let Some(files) = &krate {
         let start = Instant::now();
-        let manifest = deps::CrateManifest::read(krate)?;
-        let name = manifest.as_ref().and_then(|m| m.name.as_deref());
+        let krate = files.path.as_path();
+        let manifest = files.manifest.as_ref();
+        let name = manifest.and_then(|m| m.name.as_deref());
         let spec = &merged.spec;
         // The spec file renders on a second core while progenitor keeps the
         // first busy: on the nexus bench, a page-unchanged regeneration took
@@ -199,7 +236,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
             used,
         } = client?;
         names::check_generated(&defined, &merged)?;
-        if let Some(manifest) = &manifest {
+        if let Some(manifest) = manifest {
             manifest.check(&used)?;
             manifest.check_features(&used, &needs)?;
         }
@@ -213,33 +250,34 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
                 contents: source,
             },
         ];
-        if let Some(manifest) = &manifest {
+        if let Some(manifest) = manifest {
             outputs.extend(features_manifest(krate, manifest, &plan.areas, None)?);
         }
         let mut companions = Vec::new();
-        if let Some(name) = name {
-            let mocks = layout::mock_crate(krate, name);
-            if let Some(mock_manifest) = deps::CrateManifest::read(&mocks)? {
-                let mock = mock::file(&parsed, spec, name, &plan)?;
-                mock_manifest.check(&mock.used)?;
-                outputs.push(Output {
-                    path: mocks.join(CLIENT_FILE),
-                    contents: mock.source,
-                });
-                outputs.extend(features_manifest(
-                    &mocks,
-                    &mock_manifest,
-                    &plan.areas,
-                    Some(name),
-                )?);
-                companions.push(mock_manifest);
-            }
+        if let (Some(name), Some((mocks, mock_manifest))) = (name, &files.mocks) {
+            let mock = mock::file(&parsed, spec, name, &plan)?;
+            mock_manifest.check(&mock.used)?;
+            outputs.push(Output {
+                path: mocks.join(CLIENT_FILE),
+                contents: mock.source,
+            });
+            outputs.extend(features_manifest(
+                mocks,
+                mock_manifest,
+                &plan.areas,
+                Some(name),
+            )?);
+            companions.push(mock_manifest.clone());
         }
-        if let Some(manifest) = &manifest {
-            verdict = version::assess(krate, manifest, &companions, spec)?;
+        if let Some(manifest) = manifest {
+            let released = files
+                .released
+                .as_ref()
+                .map(|(n, t)| (n.as_str(), t.as_str()));
+            verdict = version::assess(released, manifest, &companions, spec)?;
         }
         if let Some(verdict) = &verdict {
-            outputs.push(verdict.changelog_output(krate)?);
+            outputs.push(verdict.changelog_output(krate, files.changelog.as_deref())?);
         }
         time("generate", start);
     }
@@ -250,6 +288,7 @@ pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observe
         adapted,
         outputs,
         version: verdict,
+        unverified,
     })
 }
 
