@@ -2,10 +2,11 @@
 //! user agent, credentials from the environment, and a separate HTTP client
 //! for S3 that carries no Kizen credentials.
 
+use std::sync::Arc;
 #[cfg(feature = "upload")]
 use std::time::Duration;
 
-use crate::{BASE_URL, Client, Context, Credentials, CredentialsError, RetryPolicy, Timeouts};
+use crate::{BASE_URL, Client, Context, Credentials, CredentialsError, RetryPolicy, Tap, Timeouts};
 
 /// Sent with every request, to Kizen and to S3.
 pub const USER_AGENT: &str = concat!("kizen-api/", env!("CARGO_PKG_VERSION"));
@@ -120,6 +121,7 @@ impl Client {
             credentials,
             policy: RetryPolicy::default(),
             timeouts: Timeouts::default(),
+            tap: None,
         }
     }
 
@@ -139,13 +141,26 @@ impl Client {
 }
 
 /// Builds a [`Client`]: [`Client::builder`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Credentials,
     policy: RetryPolicy,
     timeouts: Timeouts,
+    tap: Option<Arc<dyn Tap>>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("policy", &self.policy)
+            .field("timeouts", &self.timeouts)
+            .field("tapped", &self.tap.is_some())
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -158,6 +173,13 @@ impl ClientBuilder {
     /// The connect, attempt and call limits.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.timeouts = timeouts;
+        self
+    }
+
+    /// A [`Tap`] that sees each attempt's request and answer (and may hold
+    /// the request: a dry run).
+    pub fn tap(mut self, tap: impl Tap) -> Self {
+        self.tap = Some(Arc::new(tap));
         self
     }
 
@@ -175,7 +197,8 @@ impl ClientBuilder {
             .connect_timeout(self.timeouts.connect_limit())
             .timeout(self.timeouts.attempt_limit())
             .build()?;
-        let context = Context::for_client(self.credentials, self.policy, self.timeouts, true);
+        let context =
+            Context::for_client(self.credentials, self.policy, self.timeouts, true, self.tap);
         Ok(Client::new_with_client(base_url, http, context))
     }
 }

@@ -133,7 +133,7 @@ mod generated;
 pub use credentials::{Credentials, CredentialsError};
 pub use generated::*;
 pub use http::{ClientBuilder, ClientError};
-pub use runtime::{Budget, Context, RetryPolicy, Timeouts};
+pub use runtime::{Budget, Context, RetryPolicy, Sending, Tap, Timeouts};
 #[cfg(feature = "upload")]
 pub use upload::{Progress, Source, Step, UploadError, UploadOptions};
 
@@ -184,6 +184,13 @@ impl progenitor_client::ClientHooks<Context> for Client {
                 Some(message) => Err(progenitor_client::Error::Custom(message)),
                 None => Ok(()),
             },
+            Ok(response) if response.extensions().get::<runtime::tap::Held>().is_some() => {
+                Err(progenitor_client::Error::Custom(format!(
+                    "{} ({})",
+                    runtime::tap::NOT_SENT,
+                    info.operation_id
+                )))
+            }
             Ok(_) => Ok(()),
         }
     }

@@ -218,3 +218,73 @@ async fn no_retries_sends_each_call_once() {
     let plain = Client::new(&server.base, Credentials::new("b", "u", "k").unwrap());
     assert_eq!(plain.context().retry_policy(), &RetryPolicy::default());
 }
+
+/// Records what a [`kizen_api::Tap`] sees: each attempt number and status.
+#[derive(Default, Clone)]
+struct Seen {
+    attempts: std::sync::Arc<std::sync::Mutex<Vec<u32>>>,
+    statuses: std::sync::Arc<std::sync::Mutex<Vec<u16>>>,
+    hold: bool,
+}
+
+impl kizen_api::Tap for Seen {
+    fn request(&self, request: &reqwest::Request, attempt: u32) -> kizen_api::Sending {
+        // The credentials are on the request a tap sees.
+        assert_eq!(request.headers()["x-api-key"], "key-secret-3");
+        self.attempts.lock().unwrap().push(attempt);
+        if self.hold {
+            kizen_api::Sending::Hold
+        } else {
+            kizen_api::Sending::Send
+        }
+    }
+
+    fn response(&self, response: &reqwest::Response) {
+        self.statuses
+            .lock()
+            .unwrap()
+            .push(response.status().as_u16());
+    }
+}
+
+fn tapped(server: &script::Server, seen: &Seen) -> Client {
+    let credentials = Credentials::new("biz-secret-1", "user-secret-2", "key-secret-3").unwrap();
+    Client::builder(&server.base, credentials)
+        .retry(quick())
+        .tap(seen.clone())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_tap_sees_every_attempt_and_answer_retries_included() {
+    let server = Server::start(vec![status(503), status(503)], ok(PRESIGNED)).await;
+    let seen = Seen::default();
+    get(&tapped(&server, &seen)).await.unwrap();
+    assert_eq!(*seen.attempts.lock().unwrap(), [1, 2, 3]);
+    assert_eq!(*seen.statuses.lock().unwrap(), [503, 503, 200]);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_request_the_tap_holds_is_not_sent_and_the_call_says_so() {
+    let server = Server::start(Vec::new(), ok(PRESIGNED)).await;
+    let seen = Seen {
+        hold: true,
+        ..Seen::default()
+    };
+    let err = get(&tapped(&server, &seen)).await.unwrap_err();
+    match err {
+        Error::Custom(message) => {
+            assert!(
+                message.starts_with(kizen_api::runtime::tap::NOT_SENT),
+                "{message}"
+            );
+            assert!(message.contains("s3_presigned_post_retrieve"), "{message}");
+        }
+        other => panic!("expected the held call's error, got {other:?}"),
+    }
+    assert_eq!(*seen.attempts.lock().unwrap(), [1]);
+    assert!(seen.statuses.lock().unwrap().is_empty());
+    assert_eq!(server.requests().len(), 0);
+}

@@ -9,11 +9,14 @@
 //! - `budget`: the token bucket.
 //! - `policy`: the values a user sets ([`RetryPolicy`], [`Budget`],
 //!   [`Timeouts`]).
+//! - [`tap`]: each attempt's request and answer, for a caller that shows
+//!   them, or holds the request (a dry run).
 
 pub(crate) mod backoff;
 mod budget;
 mod decide;
 mod policy;
+pub mod tap;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -28,6 +31,7 @@ use crate::Credentials;
 use budget::Bucket;
 use decide::{Failure, Verdict};
 pub use policy::{Budget, RetryPolicy, Timeouts};
+pub use tap::{Sending, Tap};
 
 /// The trace target of the client's spans and events.
 pub const TRACE_TARGET: &str = "kizen_api";
@@ -53,6 +57,7 @@ struct Runtime {
     /// limit itself.
     attempt_on_client: bool,
     bucket: Bucket,
+    tap: Option<Arc<dyn Tap>>,
     /// Calls that were not retried because the server may have acted on
     /// them, for the `post` hook to say so: (operationId, URL, message).
     notes: Mutex<VecDeque<(&'static str, String, String)>>,
@@ -70,7 +75,7 @@ impl Context {
 
     /// `credentials` with `policy` and `timeouts`, and a full budget.
     pub fn with(credentials: Credentials, policy: RetryPolicy, timeouts: Timeouts) -> Self {
-        Context::for_client(credentials, policy, timeouts, false)
+        Context::for_client(credentials, policy, timeouts, false, None)
     }
 
     /// As [`Context::with`], for a `reqwest::Client` whose own timeout is
@@ -80,6 +85,7 @@ impl Context {
         policy: RetryPolicy,
         timeouts: Timeouts,
         attempt_on_client: bool,
+        tap: Option<Arc<dyn Tap>>,
     ) -> Self {
         Context {
             credentials,
@@ -88,6 +94,7 @@ impl Context {
                 timeouts,
                 attempt_on_client,
                 bucket: Bucket::new(policy.budget),
+                tap,
                 notes: Mutex::new(VecDeque::new()),
             }),
         }
@@ -106,6 +113,11 @@ impl Context {
     /// The timeouts.
     pub fn timeouts(&self) -> &Timeouts {
         &self.runtime.timeouts
+    }
+
+    /// Whether a [`Tap`] sees the client's attempts.
+    pub fn tapped(&self) -> bool {
+        self.runtime.tap.is_some()
     }
 
     /// The tokens left in the retry budget.
@@ -186,7 +198,15 @@ impl Context {
             if remaining < timeouts.attempt || !self.runtime.attempt_on_client {
                 *this.timeout_mut() = Some(timeouts.attempt.min(remaining));
             }
+            if let Some(tap) = &self.runtime.tap
+                && tap.request(&this, resends + 1) == Sending::Hold
+            {
+                return Ok(tap::held());
+            }
             let outcome = http.execute(this).await;
+            if let (Some(tap), Ok(response)) = (&self.runtime.tap, &outcome) {
+                tap.response(response);
+            }
             if resends > 0 {
                 span.record("http.request.resend_count", resends);
             }
@@ -339,6 +359,7 @@ impl std::fmt::Debug for Context {
             .field("retry_policy", &self.runtime.policy)
             .field("timeouts", &self.runtime.timeouts)
             .field("budget_tokens", &self.runtime.bucket.tokens())
+            .field("tapped", &self.tapped())
             .finish()
     }
 }

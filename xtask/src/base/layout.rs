@@ -25,6 +25,15 @@ pub fn mock_crate(krate: &std::path::Path, name: &str) -> std::path::PathBuf {
     krate.with_file_name(format!("{name}-httpmock"))
 }
 
+/// The command line of the client crate `name` (`kizen-api`) at `krate`
+/// lives in a sibling crate, `kizen-cli` (`<name>-cli`, an `-api` suffix
+/// dropped, as oxide.rs's `oxide` CLI beside its SDK); generated when that
+/// crate exists.
+pub fn cli_crate(krate: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let stem = name.strip_suffix("-api").unwrap_or(name);
+    krate.with_file_name(format!("{stem}-cli"))
+}
+
 /// Whether `name` in the `openapi/` folder is one of the pipeline's own
 /// files rather than a vendor document.
 pub fn is_reserved(name: &str) -> bool {

@@ -9,6 +9,7 @@
 
 pub mod bounds;
 pub mod builders;
+pub mod cli;
 pub mod deps;
 pub mod docs;
 pub mod errors;

@@ -1,5 +1,6 @@
 //! The client crate's files, read once, before any stage runs: its
-//! manifest, its mocks' manifest, its last release and its changelog.
+//! manifest, its mocks' and command line's manifests, its last release and
+//! its changelog.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,9 @@ pub struct CrateFiles {
     /// The mocks crate beside it (see `layout::mock_crate`), when there is
     /// one.
     pub mocks: Option<(PathBuf, CrateManifest)>,
+    /// The command line crate beside it (see `layout::cli_crate`), when
+    /// there is one.
+    pub cli: Option<(PathBuf, CrateManifest)>,
     /// `released.json` (the spec of the last release): its name and text.
     pub released: Option<(String, String)>,
     /// `CHANGELOG.md`, when the crate records releases and has one.
@@ -27,9 +31,12 @@ impl CrateFiles {
     pub fn read(krate: &Path) -> Result<Self> {
         let manifest = CrateManifest::read(krate)?;
         let mut mocks = None;
+        let mut cli = None;
         if let Some(name) = manifest.as_ref().and_then(|m| m.name.as_deref()) {
             let path = layout::mock_crate(krate, name);
             mocks = CrateManifest::read(&path)?.map(|m| (path, m));
+            let path = layout::cli_crate(krate, name);
+            cli = CrateManifest::read(&path)?.map(|m| (path, m));
         }
         let released_path = krate.join(RELEASED_FILE);
         let released = if manifest.is_some() && released_path.is_file() {
@@ -48,6 +55,7 @@ impl CrateFiles {
             path: krate.to_path_buf(),
             manifest,
             mocks,
+            cli,
             released,
             changelog,
         })

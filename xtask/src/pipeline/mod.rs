@@ -23,7 +23,7 @@ use crate::pages::folder::Folder;
 use crate::spec::load::{self, Document};
 use crate::{
     base::json,
-    codegen::{deps, features, generate, mock},
+    codegen::{cli, deps, features, generate, mock},
     reports::version,
     spec::{drf, merge, names, overlay, repair, validate},
 };
@@ -240,6 +240,16 @@ pub fn run(
             manifest.check(&used)?;
             manifest.check_features(&used, &needs)?;
         }
+        // The command line calls the client as generated: read off its
+        // source, before that moves into the outputs.
+        let cli = match (name, &files.cli) {
+            (Some(name), Some((path, cli_manifest))) => {
+                let cli = cli::file(spec, &source, name, &plan.areas)?;
+                cli_manifest.check(&cli.used)?;
+                Some((path, cli_manifest, cli))
+            }
+            _ => None,
+        };
         outputs = vec![
             Output {
                 path: krate.join(SPEC_FILE),
@@ -268,6 +278,19 @@ pub fn run(
                 Some(name),
             )?);
             companions.push(mock_manifest.clone());
+        }
+        if let (Some(name), Some((path, cli_manifest, cli))) = (name, cli) {
+            outputs.push(Output {
+                path: path.join(CLIENT_FILE),
+                contents: cli.source,
+            });
+            outputs.extend(features_manifest(
+                path,
+                cli_manifest,
+                &plan.areas,
+                Some(name),
+            )?);
+            companions.push(cli_manifest.clone());
         }
         if let Some(manifest) = manifest {
             let released = files

@@ -137,7 +137,7 @@ pub fn workspace(dir: &Path, members: &[&str], calls: &str, dependencies: &str, 
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .unwrap()
         .replace(
-            r#"members = ["kizen-api", "kizen-api-httpmock", "examples/attach-resume", "xtask"]"#,
+            r#"members = ["kizen-api", "kizen-api-httpmock", "kizen-cli", "examples/attach-resume", "xtask"]"#,
             &format!("members = [{}]", list.join(", ")),
         );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();

@@ -1,0 +1,186 @@
+//! What every generated command shares: reading its body, and printing its
+//! answer with the exit code it calls for.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use progenitor_client::{Error, ResponseValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// How a call prints its answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Call {
+    /// Pretty JSON (on a terminal) or one compact line (in a pipe).
+    pub pretty: bool,
+}
+
+/// A call that ended as the user asked.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The answer's body went to stdout.
+    Printed,
+    /// A success with no body; what was said went to stderr.
+    NoContent,
+    /// `--dry-run`: the request was printed, not sent.
+    NotSent,
+}
+
+/// A call that did not succeed; [`CallError::exit_code`] says how to exit.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The API answered with an error status (its body is on stderr).
+    #[error("the API answered {status}")]
+    Status { status: u16 },
+    /// The user's input cannot make a request: nothing was sent.
+    #[error("{0}")]
+    Usage(String),
+    /// The request could not be sent or answered (network, TLS, timeout),
+    /// or the answer could not be read.
+    #[error("{0}")]
+    Transport(String),
+    /// No such command (cannot happen with the generated tree).
+    #[error("no command `{0}`")]
+    Unknown(String),
+}
+
+impl CallError {
+    /// 4 for a 4xx answer, 5 for a 5xx, 2 for a usage error, 1 otherwise.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            CallError::Status { status } if (400..500).contains(status) => 4,
+            CallError::Status { status } if *status >= 500 => 5,
+            CallError::Usage(_) | CallError::Unknown(_) => 2,
+            CallError::Status { .. } | CallError::Transport(_) => 1,
+        })
+    }
+}
+
+impl Call {
+    /// The printing of an answer on this process's stdout.
+    pub fn for_stdout() -> Self {
+        Call {
+            pretty: std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// The body of `--json-body` (a file, or `-` for stdin), as `T`; `None`
+    /// when the flag is absent.
+    // Called by the generated commands: by none when no area is built.
+    #[allow(dead_code)]
+    pub fn body<T: DeserializeOwned>(
+        &self,
+        matches: &clap::ArgMatches,
+    ) -> Result<Option<T>, CallError> {
+        let Some(source) = matches.get_one::<String>("json-body") else {
+            return Ok(None);
+        };
+        let text = if source == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CallError::Usage(format!("--json-body -: cannot read stdin: {e}")))?;
+            text
+        } else {
+            std::fs::read_to_string(source)
+                .map_err(|e| CallError::Usage(format!("--json-body {source}: {e}")))?
+        };
+        let name = if source == "-" {
+            "stdin"
+        } else {
+            source.as_str()
+        };
+        serde_json::from_str(&text).map(Some).map_err(|e| {
+            CallError::Usage(format!(
+                "--json-body {name}: not the body this operation takes: {e}"
+            ))
+        })
+    }
+
+    /// Prints the answer of a call: its JSON on stdout, or, for an error
+    /// answer, its status and body on stderr.
+    #[allow(dead_code)] // as `body`
+    pub async fn answer<T: Serialize, E: Serialize + std::fmt::Debug>(
+        &self,
+        result: Result<ResponseValue<T>, Error<E>>,
+    ) -> Result<Outcome, CallError> {
+        match result {
+            Ok(value) => {
+                let status = value.status();
+                let body = serde_json::to_value(value.into_inner())
+                    .map_err(|e| CallError::Transport(format!("cannot print the answer: {e}")))?;
+                if body.is_null() {
+                    eprintln!("{status}: succeeded, with no content");
+                    return Ok(Outcome::NoContent);
+                }
+                self.print(&body)?;
+                Ok(Outcome::Printed)
+            }
+            Err(Error::ErrorResponse(value)) => {
+                let status = value.status();
+                let body = serde_json::to_value(value.into_inner()).unwrap_or_default();
+                eprintln!("error: the API answered {status}");
+                if !body.is_null() {
+                    eprintln!("{}", self.render(&body));
+                }
+                Err(CallError::Status {
+                    status: status.as_u16(),
+                })
+            }
+            Err(Error::UnexpectedResponse(response)) => {
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                eprintln!("error: the API answered {status}");
+                if !text.is_empty() {
+                    eprintln!("{text}");
+                }
+                Err(CallError::Status {
+                    status: status.as_u16(),
+                })
+            }
+            Err(Error::Custom(message))
+                if message.starts_with(kizen_api::runtime::tap::NOT_SENT) =>
+            {
+                Ok(Outcome::NotSent)
+            }
+            Err(Error::InvalidRequest(message)) => Err(CallError::Usage(message)),
+            Err(other) => Err(CallError::Transport(chain(&other))),
+        }
+    }
+
+    fn render(&self, body: &serde_json::Value) -> String {
+        let text = if self.pretty {
+            serde_json::to_string_pretty(body)
+        } else {
+            serde_json::to_string(body)
+        };
+        text.unwrap_or_default()
+    }
+
+    /// Prints `body` on stdout, as [`Call::answer`] prints an answer.
+    pub fn print_value(&self, body: &serde_json::Value) -> Result<(), CallError> {
+        self.print(body)
+    }
+
+    fn print(&self, body: &serde_json::Value) -> Result<(), CallError> {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", self.render(body))
+            .and_then(|()| out.flush())
+            .map_err(|e| CallError::Transport(format!("cannot write the answer: {e}")))
+    }
+}
+
+/// An error and its sources, on one line.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let next = e.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = e.source();
+    }
+    text
+}
