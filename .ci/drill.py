@@ -64,7 +64,7 @@ def changed_page(text: str) -> str:
 
 # What a regeneration writes (and insta's pending snapshots): clean before,
 # restored after.
-WRITTEN = ["openapi", "kizen-api", "kizen-api-httpmock", "xtask/tests/snapshots"]
+WRITTEN = ["openapi", "kizen-api", "kizen-api-httpmock", "kizen-cli", "xtask/tests/snapshots"]
 
 
 def git(*args: str) -> str:
