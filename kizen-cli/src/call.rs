@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
+use futures_util::{Stream, StreamExt};
 use progenitor_client::{Error, ResponseValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -146,6 +147,31 @@ impl Call {
             Err(Error::InvalidRequest(message)) => Err(CallError::Usage(message)),
             Err(other) => Err(CallError::Transport(chain(&other))),
         }
+    }
+
+    /// Prints every item of a list's pages (`--all`) as one JSON line each
+    /// (NDJSON), as they come; an error answer ends it as [`Call::answer`]
+    /// reports one.
+    #[allow(dead_code)] // as `body`: the generated list commands call it
+    pub async fn each<I: Serialize, E: Serialize + std::fmt::Debug>(
+        &self,
+        items: impl Stream<Item = Result<I, Error<E>>>,
+    ) -> Result<Outcome, CallError> {
+        let mut items = std::pin::pin!(items);
+        while let Some(item) = items.next().await {
+            match item {
+                Ok(item) => {
+                    let line = serde_json::to_string(&item)
+                        .map_err(|e| CallError::Transport(format!("cannot print an item: {e}")))?;
+                    let mut out = std::io::stdout().lock();
+                    writeln!(out, "{line}")
+                        .and_then(|()| out.flush())
+                        .map_err(|e| CallError::Transport(format!("cannot write an item: {e}")))?;
+                }
+                Err(error) => return self.answer::<(), E>(Err(error)).await,
+            }
+        }
+        Ok(Outcome::Printed)
     }
 
     fn render(&self, body: &serde_json::Value) -> String {

@@ -356,6 +356,74 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     );
 }
 
+/// The command line, generated beside a client of the S3 and Records pages
+/// (the Automations page's multipart body is not one it serves yet), walks a
+/// drf list's pages with `--all`: one JSON line per item, as they come.
+#[test]
+fn the_command_line_follows_every_page_with_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let openapi = dir.path().join("openapi");
+    common::fixture_openapi(&openapi);
+    import::plan_file(&common::fixtures().join("records.md"), &openapi)
+        .and_then(|plan| plan.apply())
+        .unwrap();
+    let krate = crate_copy(dir.path());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    copy_dir(&root.join("kizen-cli"), &dir.path().join("kizen-cli"));
+    let run = generate(&openapi, &krate);
+    xtask::base::files::write(&run.outputs).unwrap();
+    common::workspace(
+        dir.path(),
+        // Its own name: the other test's `kizen-calls` binary shares the
+        // target folder.
+        &["kizen-api", "kizen-api-httpmock", "kizen-cli", "cli-calls"],
+        "cli-calls",
+        "kizen-api = { path = \"../kizen-api\" }\n",
+        "fn main() {}\n",
+    );
+    let out = common::cargo(dir.path(), &["build", "--quiet", "-p", "kizen-cli"]);
+    assert!(
+        out.status.success(),
+        "the generated command line does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (base, seen) = pages_server();
+    let kizen = |args: &[&str]| {
+        let out = Command::new(common::built("kizen"))
+            .args(args)
+            .env("KIZEN_BASE_URL", &base)
+            .env("KIZEN_BUSINESS_ID", "business")
+            .env("KIZEN_USER_ID", "user")
+            .env("KIZEN_API_KEY", "key")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let list = [
+        "records",
+        "field-values-list",
+        "--field-id",
+        FIELD,
+        "--page-size",
+        "2",
+    ];
+    let mut all = list.to_vec();
+    all.push("--all");
+    let lines: Vec<Value> = kizen(&all)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let values: Vec<&str> = lines.iter().map(|v| v["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["v1", "v2", "v3", "v4", "v5"]);
+    assert_eq!(seen.lock().unwrap().len(), 3);
+    // Without `--all`: the first page, as the API answers it.
+    let page: Value = serde_json::from_str(&kizen(&list)).unwrap();
+    assert_eq!(page["results"].as_array().map(Vec::len), Some(2));
+    assert_eq!(seen.lock().unwrap().len(), 4);
+}
+
 const FIELD: &str = "11111111-1111-1111-1111-111111111111";
 const LOOPING: &str = "22222222-2222-2222-2222-222222222222";
 

@@ -138,6 +138,9 @@ struct Builders {
     body: BTreeMap<String, String>,
     /// Builder struct -> `send`'s answer and error types, as written.
     answer: BTreeMap<String, (String, String)>,
+    /// Client methods with a `<method>_stream` beside them (a drf list:
+    /// see `paginate`).
+    streams: BTreeSet<String>,
 }
 
 impl Builders {
@@ -188,6 +191,9 @@ impl Builders {
                 continue;
             };
             if name == "Client" {
+                if let Some(listed) = method.strip_suffix("_stream") {
+                    self.streams.insert(listed.to_string());
+                }
                 if let syn::Type::Path(path) = &**returned
                     && path.path.segments.len() == 2
                     && path.path.segments[0].ident == "builder"
@@ -253,6 +259,8 @@ struct Command {
     flags: Vec<Flag>,
     /// The body's type (`types::X`) and whether the spec requires one.
     body: Option<(String, bool)>,
+    /// Whether the client streams every page of it (`--all`).
+    stream: bool,
 }
 
 /// One parameter's `--flag`.
@@ -395,6 +403,7 @@ impl Command {
             feature,
             area,
             name,
+            stream: builders.streams.contains(&method),
             method,
             about,
             long_about,
@@ -453,12 +462,23 @@ impl Command {
                 )
             }
         });
+        let all = self.stream.then(|| {
+            quote! {
+                .arg(
+                    ::clap::Arg::new("all")
+                        .long("all")
+                        .action(::clap::ArgAction::SetTrue)
+                        .help("Follow every page (the list's `next` links); print each item as one JSON line (NDJSON)")
+                )
+            }
+        });
         quote! {
             ::clap::Command::new(#name)
                 #(.about(#about))*
                 #(.long_about(#long_about))*
                 #(#flags)*
                 #body
+                #all
         }
     }
 
@@ -468,18 +488,34 @@ impl Command {
         let area = &self.area;
         let name = &self.name;
         let method = format_ident!("{}", self.method);
-        let sets = self.flags.iter().map(|flag| {
-            let id = &flag.name;
-            let setter = format_ident!("{}", flag.setter);
-            let (ty, value) = match flag.kind {
-                Kind::Text | Kind::Choice(_) => (quote!(String), quote!(value.as_str())),
-                Kind::Integer => (quote!(i64), quote!(*value)),
-                Kind::Number => (quote!(f64), quote!(*value)),
-                Kind::Boolean => (quote!(bool), quote!(*value)),
-            };
+        let sets: Vec<TokenStream> = self
+            .flags
+            .iter()
+            .map(|flag| {
+                let id = &flag.name;
+                let setter = format_ident!("{}", flag.setter);
+                let (ty, value) = match flag.kind {
+                    Kind::Text | Kind::Choice(_) => (quote!(String), quote!(value.as_str())),
+                    Kind::Integer => (quote!(i64), quote!(*value)),
+                    Kind::Number => (quote!(f64), quote!(*value)),
+                    Kind::Boolean => (quote!(bool), quote!(*value)),
+                };
+                quote! {
+                    if let Some(value) = matches.get_one::<#ty>(#id) {
+                        request = request.#setter(#value);
+                    }
+                }
+            })
+            .collect();
+        let all = self.stream.then(|| {
+            let stream = format_ident!("{}_stream", self.method);
             quote! {
-                if let Some(value) = matches.get_one::<#ty>(#id) {
-                    request = request.#setter(#value);
+                if matches.get_flag("all") {
+                    let items = client.#stream(|mut request| {
+                        #(#sets)*
+                        request
+                    });
+                    return call.each(items).await;
                 }
             }
         });
@@ -494,6 +530,7 @@ impl Command {
         quote! {
             #gate
             (#area, #name) => {
+                #all
                 let mut request = client.#method();
                 #(#sets)*
                 #body
