@@ -6,8 +6,9 @@
 //! main.rs, cmd/   one file per command; main.rs only parses and dispatches
 //! pipeline        the stages in order, behind one entry: reads, runs, returns what to write
 //! reports/        diff (two specs, classified), surface (a client's API), version (changelog)
-//! codegen/        the client and its mocks: progenitor's code completed (errors, forms,
-//!                 page streams, bounds as docs, docs, path templates, one feature per area)
+//! codegen/        the client, its mocks and its command line: progenitor's code completed
+//!                 (errors, forms, page streams, bounds as docs, docs, path templates, one
+//!                 feature per area)
 //! pages/          the vendor's pages in: download, page (markdown), import, manifest
 //! spec/           one spec out: load -> repair -> merge -> overlay -> drf -> names -> validate
 //! base/           the leaves: errors, files, JSON pointers, the project's layout, the walk

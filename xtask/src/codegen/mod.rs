@@ -4,8 +4,8 @@
 //! progenitor's output completed with typed [`errors`], [`multipart`]
 //! forms, [`paginate`] streams, [`bounds`] as docs, [`docs`] for what is
 //! bare, path [`templates`], and one cargo feature per area, [`features`]),
-//! the mocks' ([`mock`]), and the check that the crate has every dependency
-//! the code needs ([`deps`]). [`builders`] is what the rewrites share.
+//! the mocks' ([`mock`]), the command line's ([`cli`]), and the check that
+//! the crate has every dependency the code needs ([`deps`]). [`builders`] is what the rewrites share.
 
 pub mod bounds;
 pub mod builders;
