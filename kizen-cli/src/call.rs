@@ -65,36 +65,57 @@ impl Call {
         }
     }
 
-    /// The body of `--json-body` (a file, or `-` for stdin), as `T`; `None`
-    /// when the flag is absent.
+    /// The body of `--json-body` (a file, or `-` for stdin) with `fields`
+    /// (from the field flags) set over it, as `T`; `None` when neither is
+    /// given and the body is not `required`.
     // Called by the generated commands: by none when no area is built.
     #[allow(dead_code)]
     pub fn body<T: DeserializeOwned>(
         &self,
         matches: &clap::ArgMatches,
+        fields: serde_json::Map<String, serde_json::Value>,
+        required: bool,
     ) -> Result<Option<T>, CallError> {
-        let Some(source) = matches.get_one::<String>("json-body") else {
-            return Ok(None);
+        let source = matches.get_one::<String>("json-body");
+        let name = match source.map(String::as_str) {
+            Some("-") => "stdin".to_string(),
+            Some(path) => path.to_string(),
+            None => "the field flags".to_string(),
         };
-        let text = if source == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CallError::Usage(format!("--json-body -: cannot read stdin: {e}")))?;
-            text
-        } else {
-            std::fs::read_to_string(source)
-                .map_err(|e| CallError::Usage(format!("--json-body {source}: {e}")))?
+        let mut body = match source {
+            None if fields.is_empty() && !required => return Ok(None),
+            None if fields.is_empty() => {
+                return Err(CallError::Usage(
+                    "this operation needs a body: --json-body FILE (or -), or its field flags"
+                        .into(),
+                ));
+            }
+            None => serde_json::Value::Object(serde_json::Map::new()),
+            Some(source) => {
+                let text = if source == "-" {
+                    let mut text = String::new();
+                    std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                        CallError::Usage(format!("--json-body -: cannot read stdin: {e}"))
+                    })?;
+                    text
+                } else {
+                    std::fs::read_to_string(source)
+                        .map_err(|e| CallError::Usage(format!("--json-body {source}: {e}")))?
+                };
+                serde_json::from_str(&text)
+                    .map_err(|e| CallError::Usage(format!("--json-body {name}: not JSON: {e}")))?
+            }
         };
-        let name = if source == "-" {
-            "stdin"
-        } else {
-            source.as_str()
-        };
-        serde_json::from_str(&text).map(Some).map_err(|e| {
-            CallError::Usage(format!(
-                "--json-body {name}: not the body this operation takes: {e}"
-            ))
+        if !fields.is_empty() {
+            let Some(object) = body.as_object_mut() else {
+                return Err(CallError::Usage(format!(
+                    "--json-body {name} is not a JSON object, so the field flags cannot set its fields"
+                )));
+            };
+            object.extend(fields);
+        }
+        serde_json::from_value(body).map(Some).map_err(|e| {
+            CallError::Usage(format!("{name}: not the body this operation takes: {e}"))
         })
     }
 

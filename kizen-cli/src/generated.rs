@@ -23,6 +23,7 @@ pub fn commands() -> Vec<::clap::Command> {
                         .arg(
                             ::clap::Arg::new("contenttype")
                                 .long("contenttype")
+                                .value_name("contenttype")
                                 .required(true)
                                 .help(
                                     "MIME type of the file. Examples: `application/pdf`, `text/plain`, `image/png`, `application/json`",
@@ -31,6 +32,7 @@ pub fn commands() -> Vec<::clap::Command> {
                         .arg(
                             ::clap::Arg::new("filename")
                                 .long("filename")
+                                .value_name("filename")
                                 .required(true)
                                 .help(
                                     "Name of the file to upload (e.g., 'updated-resume.pdf')",
@@ -39,6 +41,7 @@ pub fn commands() -> Vec<::clap::Command> {
                         .arg(
                             ::clap::Arg::new("source")
                                 .long("source")
+                                .value_name("source")
                                 .required(true)
                                 .help(
                                     "Allowed values: `field_value`, `form_field_value`, `activity_field_value`, `automation_value`, `employee_import`, `record_import`, `meta_import`, `smart_connector_import`, `knowledge_source`, `public_image`, `third_party_image`",
@@ -67,6 +70,7 @@ pub fn commands() -> Vec<::clap::Command> {
                         .arg(
                             ::clap::Arg::new("source")
                                 .long("source")
+                                .value_name("source")
                                 .required(false)
                                 .help("Kind of the file (e.g. 'SMART_CONNECTOR_IMPORT')"),
                         )
@@ -76,8 +80,51 @@ pub fn commands() -> Vec<::clap::Command> {
                                 .value_name("FILE")
                                 .required(false)
                                 .help(
-                                    "The request body, as JSON: a file, or `-` for stdin (optional).",
+                                    "The request body, as JSON: a file, or `-` for stdin; the field flags set its fields over it.",
                                 ),
+                        )
+                        .arg(
+                            ::clap::Arg::new("body.business_id")
+                                .long("business-id")
+                                .value_name("business_id")
+                                .required(false)
+                                .help("ID of the business associated with the S3 object"),
+                        )
+                        .arg(
+                            ::clap::Arg::new("body.etag")
+                                .long("etag")
+                                .value_name("etag")
+                                .required(false)
+                                .help("S3 object Entity Tag (ETag)"),
+                        )
+                        .arg(
+                            ::clap::Arg::new("body.is_public")
+                                .long("is-public")
+                                .value_name("is_public")
+                                .required(false)
+                                .help("Whether the S3 object is public (default: false)")
+                                .value_parser(::clap::value_parser!(bool)),
+                        )
+                        .arg(
+                            ::clap::Arg::new("body.key")
+                                .long("key")
+                                .value_name("key")
+                                .required(false)
+                                .help("S3 object key"),
+                        )
+                        .arg(
+                            ::clap::Arg::new("body.name")
+                                .long("name")
+                                .value_name("name")
+                                .required(false)
+                                .help("File name"),
+                        )
+                        .arg(
+                            ::clap::Arg::new("body.uuid")
+                                .long("uuid")
+                                .value_name("uuid")
+                                .required(false)
+                                .help("S3 object UUID"),
                         ),
                 ),
         );
@@ -97,13 +144,16 @@ pub async fn run(
         ("s3", "presigned-post-retrieve") => {
             let mut request = client.s3_presigned_post_retrieve();
             if let Some(value) = matches.get_one::<String>("contenttype") {
-                request = request.contenttype(value.as_str());
+                let value = value.as_str();
+                request = request.contenttype(value);
             }
             if let Some(value) = matches.get_one::<String>("filename") {
-                request = request.filename(value.as_str());
+                let value = value.as_str();
+                request = request.filename(value);
             }
             if let Some(value) = matches.get_one::<String>("source") {
-                request = request.source(value.as_str());
+                let value = value.as_str();
+                request = request.source(value);
             }
             call.answer(request.send().await).await
         }
@@ -111,10 +161,36 @@ pub async fn run(
         ("s3", "success-create") => {
             let mut request = client.s3_success_create();
             if let Some(value) = matches.get_one::<String>("source") {
-                request = request.source(value.as_str());
+                let value = value.as_str();
+                request = request.source(value);
+            }
+            let mut fields = ::serde_json::Map::new();
+            if let Some(value) = matches.get_one::<String>("body.business_id") {
+                let value = value.as_str();
+                fields.insert("business_id".to_string(), ::serde_json::json!(value));
+            }
+            if let Some(value) = matches.get_one::<String>("body.etag") {
+                let value = value.as_str();
+                fields.insert("etag".to_string(), ::serde_json::json!(value));
+            }
+            if let Some(value) = matches.get_one::<bool>("body.is_public") {
+                let value = *value;
+                fields.insert("is_public".to_string(), ::serde_json::json!(value));
+            }
+            if let Some(value) = matches.get_one::<String>("body.key") {
+                let value = value.as_str();
+                fields.insert("key".to_string(), ::serde_json::json!(value));
+            }
+            if let Some(value) = matches.get_one::<String>("body.name") {
+                let value = value.as_str();
+                fields.insert("name".to_string(), ::serde_json::json!(value));
+            }
+            if let Some(value) = matches.get_one::<String>("body.uuid") {
+                let value = value.as_str();
+                fields.insert("uuid".to_string(), ::serde_json::json!(value));
             }
             if let Some(body) = call
-                .body::<::kizen_api::types::S3SuccessCreateBody>(matches)?
+                .body::<::kizen_api::types::S3SuccessCreateBody>(matches, fields, false)?
             {
                 request = request.body(body);
             }

@@ -130,6 +130,64 @@ fn success_create_reads_its_body_from_stdin_and_sends_it_as_the_form() {
     assert_eq!(printed, serde_json::to_value(object()).unwrap());
 }
 
+/// A flat body's fields are flags too, set over `--json-body`'s.
+#[test]
+fn a_flat_bodys_fields_are_flags_set_over_the_json_body() {
+    let server = MockServer::start();
+    let body: S3SuccessCreateBody = S3SuccessCreateBody::builder()
+        .uuid("8a4f8d3e-0000-4000-8000-000000000001".to_string())
+        .key("uploads/a/cv.pdf".to_string())
+        .name("cv.pdf".to_string())
+        .etag("d41d8cd98f00b204e9800998ecf8427e".to_string())
+        .is_public(true)
+        .try_into()
+        .unwrap();
+    let mock = server.s3_success_create(|when, then| {
+        when.body(&body);
+        then.ok(&object());
+    });
+    let flags = [
+        "s3",
+        "success-create",
+        "--uuid",
+        "8a4f8d3e-0000-4000-8000-000000000001",
+        "--key",
+        "uploads/a/cv.pdf",
+        "--name",
+        "cv.pdf",
+        "--etag",
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "--is-public",
+        "true",
+    ];
+    let out = kizen(&server, &flags, None);
+    assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
+    // The name from the flag, the rest from stdin.
+    let stdin = serde_json::json!({
+        "uuid": "8a4f8d3e-0000-4000-8000-000000000001", "key": "uploads/a/cv.pdf",
+        "name": "old.pdf", "etag": "d41d8cd98f00b204e9800998ecf8427e", "is_public": true
+    });
+    let args = [
+        "s3",
+        "success-create",
+        "--json-body",
+        "-",
+        "--name",
+        "cv.pdf",
+    ];
+    let out = kizen(&server, &args, Some(&stdin.to_string()));
+    assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
+    mock.assert_calls(2);
+    // A flag that is not a boolean where the field is one: a usage error.
+    let out = kizen(
+        &server,
+        &["s3", "success-create", "--is-public", "maybe"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    mock.assert_calls(2);
+}
+
 #[test]
 fn a_body_from_a_file_that_is_not_the_operations_is_a_usage_error() {
     let server = MockServer::start();

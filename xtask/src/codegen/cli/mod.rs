@@ -142,10 +142,21 @@ struct Command {
     about: Option<String>,
     long_about: Option<String>,
     flags: Vec<Flag>,
-    /// The body's type (`types::X`) and whether the spec requires one.
-    body: Option<(String, bool)>,
+    body: Option<Body>,
     /// Whether the client streams every page of it (`--all`).
     stream: bool,
+}
+
+/// An operation's request body.
+#[derive(Debug)]
+struct Body {
+    /// Its type (`types::X`).
+    ty: String,
+    /// Whether the spec requires one.
+    required: bool,
+    /// A flag per property, where the body is flat (its properties are
+    /// scalars): `--<property>` sets it over `--json-body`'s.
+    fields: Vec<Flag>,
 }
 
 /// One parameter's `--flag`.
@@ -259,7 +270,12 @@ impl Command {
                     )));
                 };
                 let required = request.get("required").and_then(Value::as_bool) == Some(true);
-                Some((format!("types::{ty}"), required))
+                let taken: Vec<String> = flags.iter().map(|f| f.name.to_kebab_case()).collect();
+                Some(Body {
+                    ty: format!("types::{ty}"),
+                    required,
+                    fields: fields(spec, request, &taken),
+                })
             }
         };
 
@@ -309,34 +325,25 @@ impl Command {
         let name = &self.name;
         let about = self.about.iter();
         let long_about = self.long_about.iter();
-        let flags = self.flags.iter().map(|flag| {
-            let id = &flag.name;
-            let long = flag.name.to_kebab_case();
-            let required = flag.required;
-            let help = flag.help.iter();
-            let parser = match &flag.kind {
-                Kind::Text => quote! {},
-                Kind::Choice(values) => quote! { .value_parser([#(#values),*]) },
-                Kind::Integer => quote! { .value_parser(::clap::value_parser!(i64)) },
-                Kind::Number => quote! { .value_parser(::clap::value_parser!(f64)) },
-                Kind::Boolean => quote! { .value_parser(::clap::value_parser!(bool)) },
+        let flags = self
+            .flags
+            .iter()
+            .map(|flag| flag.arg(&flag.name, flag.required));
+        let body = self.body.as_ref().map(|body| {
+            let help = match (body.required, body.fields.is_empty()) {
+                (true, true) => "The request body, as JSON: a file, or `-` for stdin.",
+                (false, true) => "The request body, as JSON: a file, or `-` for stdin (optional).",
+                (_, false) => {
+                    "The request body, as JSON: a file, or `-` for stdin; the field flags \
+                     set its fields over it."
+                }
             };
-            quote! {
-                .arg(
-                    ::clap::Arg::new(#id)
-                        .long(#long)
-                        .required(#required)
-                        #(.help(#help))*
-                        #parser
-                )
-            }
-        });
-        let body = self.body.as_ref().map(|(_, required)| {
-            let help = if *required {
-                "The request body, as JSON: a file, or `-` for stdin."
-            } else {
-                "The request body, as JSON: a file, or `-` for stdin (optional)."
-            };
+            // With field flags, the body may come from them alone.
+            let required = body.required && body.fields.is_empty();
+            let fields = body
+                .fields
+                .iter()
+                .map(|field| field.arg(&format!("body.{}", field.name), false));
             quote! {
                 .arg(
                     ::clap::Arg::new("json-body")
@@ -345,6 +352,7 @@ impl Command {
                         .required(#required)
                         .help(#help)
                 )
+                #(#fields)*
             }
         });
         let all = self.stream.then(|| {
@@ -377,19 +385,8 @@ impl Command {
             .flags
             .iter()
             .map(|flag| {
-                let id = &flag.name;
                 let setter = format_ident!("{}", flag.setter);
-                let (ty, value) = match flag.kind {
-                    Kind::Text | Kind::Choice(_) => (quote!(String), quote!(value.as_str())),
-                    Kind::Integer => (quote!(i64), quote!(*value)),
-                    Kind::Number => (quote!(f64), quote!(*value)),
-                    Kind::Boolean => (quote!(bool), quote!(*value)),
-                };
-                quote! {
-                    if let Some(value) = matches.get_one::<#ty>(#id) {
-                        request = request.#setter(#value);
-                    }
-                }
+                flag.read(&flag.name, quote!(request = request.#setter(value);))
             })
             .collect();
         let all = self.stream.then(|| {
@@ -404,10 +401,21 @@ impl Command {
                 }
             }
         });
-        let body = self.body.as_ref().map(|(ty, _)| {
-            let ty: syn::Path = syn::parse_str(ty).unwrap_or_else(|_| syn::parse_quote!(types));
+        let body = self.body.as_ref().map(|body| {
+            let ty: syn::Path =
+                syn::parse_str(&body.ty).unwrap_or_else(|_| syn::parse_quote!(types));
+            let required = body.required;
+            let fields = body.fields.iter().map(|field| {
+                let key = &field.name;
+                field.read(
+                    &format!("body.{key}"),
+                    quote!(fields.insert(#key.to_string(), ::serde_json::json!(value));),
+                )
+            });
             quote! {
-                if let Some(body) = call.body::<::#krate::#ty>(matches)? {
+                let mut fields = ::serde_json::Map::new();
+                #(#fields)*
+                if let Some(body) = call.body::<::#krate::#ty>(matches, fields, #required)? {
                     request = request.body(body);
                 }
             }
@@ -423,6 +431,90 @@ impl Command {
             }
         }
     }
+}
+
+impl Flag {
+    /// Its `clap::Arg`, of id `id`.
+    fn arg(&self, id: &str, required: bool) -> TokenStream {
+        let long = self.name.to_kebab_case();
+        let value_name = &self.name;
+        let help = self.help.iter();
+        let parser = match &self.kind {
+            Kind::Text => quote! {},
+            Kind::Choice(values) => quote! { .value_parser([#(#values),*]) },
+            Kind::Integer => quote! { .value_parser(::clap::value_parser!(i64)) },
+            Kind::Number => quote! { .value_parser(::clap::value_parser!(f64)) },
+            Kind::Boolean => quote! { .value_parser(::clap::value_parser!(bool)) },
+        };
+        quote! {
+            .arg(
+                ::clap::Arg::new(#id)
+                    .long(#long)
+                    .value_name(#value_name)
+                    .required(#required)
+                    #(.help(#help))*
+                    #parser
+            )
+        }
+    }
+
+    /// `then`, with `value` the flag's value (of id `id`), when it is given.
+    fn read(&self, id: &str, then: TokenStream) -> TokenStream {
+        let (ty, value) = match self.kind {
+            Kind::Text | Kind::Choice(_) => (quote!(String), quote!(value.as_str())),
+            Kind::Integer => (quote!(i64), quote!(*value)),
+            Kind::Number => (quote!(f64), quote!(*value)),
+            Kind::Boolean => (quote!(bool), quote!(*value)),
+        };
+        quote! {
+            if let Some(value) = matches.get_one::<#ty>(#id) {
+                let value = #value;
+                #then
+            }
+        }
+    }
+}
+
+/// A flag per property of a flat request body (every property a scalar a
+/// flag can carry, none read-only), but those whose flag name a parameter
+/// has `taken`; none for any other body.
+fn fields(spec: &Value, request: &Value, taken: &[String]) -> Vec<Flag> {
+    let Some(content) = request.get("content").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let Some(media) = ["application/json", "application/x-www-form-urlencoded"]
+        .iter()
+        .find_map(|m| content.get(*m))
+    else {
+        return Vec::new();
+    };
+    let schema = resolve(spec, media.get("schema").unwrap_or(&Value::Null));
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    for (name, property) in properties {
+        let property = resolve(spec, property);
+        if property.get("readOnly").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let Some(kind) = kind(spec, property) else {
+            return Vec::new();
+        };
+        if taken.contains(&name.to_kebab_case())
+            || ["json-body", "all"].contains(&name.to_kebab_case().as_str())
+        {
+            continue;
+        }
+        fields.push(Flag {
+            name: name.clone(),
+            setter: String::new(),
+            required: false,
+            help: text(property.get("description")),
+            kind,
+        });
+    }
+    fields
 }
 
 /// The value a `$ref` names (followed a few times), or `value`.
