@@ -205,11 +205,7 @@ impl Call {
     }
 
     /// Prints `body` on stdout, as [`Call::answer`] prints an answer.
-    pub fn print_value(&self, body: &serde_json::Value) -> Result<(), CallError> {
-        self.print(body)
-    }
-
-    fn print(&self, body: &serde_json::Value) -> Result<(), CallError> {
+    pub fn print(&self, body: &serde_json::Value) -> Result<(), CallError> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", self.render(body))
             .and_then(|()| out.flush())

@@ -87,7 +87,7 @@ pub async fn run(
     let object = result.map_err(|e| failed(&e))?;
     let value = serde_json::to_value(&object)
         .map_err(|e| CallError::Transport(format!("cannot print the stored object: {e}")))?;
-    call.print_value(&value)
+    call.print(&value)
 }
 
 /// The exit an upload error calls for: 4 or 5 for an answer's status, 2 for

@@ -2,6 +2,7 @@
 //! are ours (manifest, overlay, sources) and which are vendor documents, and
 //! how a file is named in messages.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::base::error::{Error, Result};
@@ -66,6 +67,16 @@ pub fn document_paths(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     paths.sort();
     Ok(paths)
+}
+
+/// The bytes of each vendor document of `dir`, by file name (sorted).
+pub fn read_documents(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut stored = BTreeMap::new();
+    for path in document_paths(dir)? {
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        stored.insert(file_name(&path)?.to_string(), bytes);
+    }
+    Ok(stored)
 }
 
 /// The overlay file of `dir`, if there is one.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::base::error::{Error, Result};
+use crate::base::error::Result;
 use crate::base::{files, layout};
 use crate::pages::manifest::Manifest;
 use crate::spec::load;
@@ -26,11 +26,7 @@ impl Folder {
     /// Reads `openapi`: its documents, manifest (empty when there is none
     /// yet) and overlay.
     pub fn read(openapi: &Path) -> Result<Self> {
-        let mut stored = BTreeMap::new();
-        for path in layout::document_paths(openapi)? {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            stored.insert(layout::file_name(&path)?.to_string(), bytes);
-        }
+        let stored = layout::read_documents(openapi)?;
         let overlay = match layout::overlay(openapi)? {
             Some(path) => {
                 let file = layout::display_name(openapi, layout::file_name(&path)?);

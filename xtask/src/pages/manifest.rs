@@ -63,12 +63,7 @@ impl Manifest {
     /// Differences between the manifest and the documents on disk, one
     /// readable line each; empty when every document is as imported.
     pub fn verify(&self, dir: &Path) -> Result<Vec<String>> {
-        let mut stored = BTreeMap::new();
-        for path in layout::document_paths(dir)? {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            stored.insert(layout::file_name(&path)?.to_string(), bytes);
-        }
-        Ok(self.verify_stored(dir, &stored))
+        Ok(self.verify_stored(dir, &layout::read_documents(dir)?))
     }
 
     /// [`Manifest::verify`] against `stored`, the documents of `dir` as read

@@ -277,7 +277,7 @@ pub fn run(
                 &plan.areas,
                 Some(name),
             )?);
-            companions.push(mock_manifest.clone());
+            companions.push(mock_manifest);
         }
         if let (Some(name), Some((path, cli_manifest, cli))) = (name, cli) {
             outputs.push(Output {
@@ -290,7 +290,7 @@ pub fn run(
                 &plan.areas,
                 Some(name),
             )?);
-            companions.push(cli_manifest.clone());
+            companions.push(cli_manifest);
         }
         if let Some(manifest) = manifest {
             let released = files

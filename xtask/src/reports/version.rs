@@ -62,7 +62,7 @@ pub struct Verdict {
 pub fn assess(
     released: Option<(&str, &str)>,
     manifest: &CrateManifest,
-    companions: &[CrateManifest],
+    companions: &[&CrateManifest],
     spec: &Value,
 ) -> Result<Option<Verdict>> {
     let Some((name, text)) = released else {

@@ -25,14 +25,11 @@ pub fn documents(
     replaced: &BTreeSet<String>,
     extra: Vec<Document>,
 ) -> Result<Vec<Document>> {
-    let mut stored = Vec::new();
-    for path in layout::document_paths(dir)? {
-        let name = layout::file_name(&path)?;
-        if !replaced.contains(name) {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            stored.push(parse(dir, name, &bytes)?);
-        }
-    }
+    let stored = layout::read_documents(dir)?
+        .iter()
+        .filter(|(name, _)| !replaced.contains(*name))
+        .map(|(name, bytes)| parse(dir, name, bytes))
+        .collect::<Result<Vec<_>>>()?;
     join(dir, stored, extra)
 }
 
