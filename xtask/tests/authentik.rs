@@ -69,7 +69,7 @@ fn project(dir: &Path, areas: Option<&[&str]>) -> (PathBuf, PathBuf) {
         xtask::cmd::bench::AUTHENTIK_MANIFEST,
     )
     .unwrap();
-    std::fs::write(krate.join("src/lib.rs"), CLIENT_LIB).unwrap();
+    std::fs::write(krate.join("src/lib.rs"), client_lib()).unwrap();
     // Its typed mocks, generated beside it.
     let mocks = dir.join("authentik-client-httpmock");
     std::fs::create_dir_all(mocks.join("src")).unwrap();

@@ -80,6 +80,36 @@ serde_json.workspace = true
 uuid.workspace = true
 "#;
 
+/// The hand-written lib of a client crate the pipeline generates for a test
+/// or a benchmark: `about` its doc line; the crate names itself `krate` (a
+/// PATCH body's fields are `::<krate>::Nullable`), holds the generated
+/// module, the HTTP builder the generated `Client::new` calls, and
+/// `crate::Context` as its `Credentials` (kizen-api's carries its retry
+/// runtime too); `credentials` defines them and the hooks that send them.
+pub fn client_lib(about: &str, krate: &str, credentials: &str) -> String {
+    format!(
+        r#"//! {about}
+#![warn(missing_docs)]
+
+extern crate self as {krate};
+
+mod generated;
+pub use generated::*;
+
+/// What the generated `Client::new` builds its HTTP client from.
+pub mod http {{
+    /// reqwest's default builder.
+    pub fn generated_client_builder() -> reqwest::ClientBuilder {{
+        reqwest::ClientBuilder::new()
+    }}
+}}
+
+/// What the generated client holds: the credentials alone.
+pub type Context = Credentials;
+{credentials}"#
+    )
+}
+
 /// A large API to time: its vendor-style pages, and the single spec bare
 /// progenitor generates from.
 pub struct Suite {
