@@ -41,8 +41,11 @@ async fn retry_after_in_seconds_is_waited_for() {
 
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_waited_for() {
-    // Two seconds from now, to the second: a wait of more than one.
-    let at = SystemTime::now() + Duration::from_secs(2);
+    // Three seconds from now, to the second: the date drops the fraction,
+    // so the wait is two to three seconds. (Two seconds ahead made it one
+    // to two, and a date formatted at x.999 s then read a few milliseconds
+    // later was a wait under one second: the drill once failed so.)
+    let at = SystemTime::now() + Duration::from_secs(3);
     let date = chrono::DateTime::<chrono::Utc>::from(at)
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string();
