@@ -1,5 +1,7 @@
-//! What every generated command shares: reading its body, and printing its
-//! answer with the exit code it calls for.
+//! What every generated command shares: reading its flags and body, and
+//! printing its answer with the exit code it calls for. It knows the client
+//! only through progenitor's types (so that a command line generated for
+//! another vendor's client builds on it as well).
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -14,6 +16,16 @@ use serde::de::DeserializeOwned;
 pub struct Call {
     /// Pretty JSON (on a terminal) or one compact line (in a pipe).
     pub pretty: bool,
+    /// How the client's error for a request its tap held (`--dry-run`)
+    /// begins: that call ended as asked.
+    pub held: &'static str,
+}
+
+/// An answer's body (or an error answer's) as JSON: the printer of every
+/// type that serializes (the generated commands name their own for the
+/// client's error enums, which do not).
+pub fn json<T: Serialize>(body: T) -> serde_json::Value {
+    serde_json::to_value(body).unwrap_or_default()
 }
 
 /// A call that ended as the user asked.
@@ -59,9 +71,92 @@ impl CallError {
 
 impl Call {
     /// The printing of an answer on this process's stdout.
-    pub fn for_stdout() -> Self {
+    pub fn for_stdout(held: &'static str) -> Self {
         Call {
             pretty: std::io::stdout().is_terminal(),
+            held,
+        }
+    }
+
+    /// The flag `id` as `T`, the type the builder's setter takes, when it
+    /// is given: each value as a JSON string (text, an enum, a date, a
+    /// UUID), or else as the JSON it reads as (a number, a boolean); a
+    /// `list` flag's values as an array.
+    // Called by the generated commands: by none when no area is built.
+    #[allow(dead_code)]
+    pub fn param<T: DeserializeOwned>(
+        &self,
+        matches: &clap::ArgMatches,
+        id: &str,
+        list: bool,
+    ) -> Result<Option<T>, CallError> {
+        let Some(raw) = matches.get_raw(id) else {
+            return Ok(None);
+        };
+        let mut texts = Vec::new();
+        for value in raw {
+            let text = value
+                .to_str()
+                .ok_or_else(|| CallError::Usage(format!("--{id}: not UTF-8")))?;
+            texts.push(text.to_string());
+        }
+        let as_text = |t: &String| serde_json::Value::String(t.clone());
+        let as_json = |t: &String| serde_json::from_str(t).unwrap_or_else(|_| as_text(t));
+        let shape = |values: Vec<serde_json::Value>| match (list, values.as_slice()) {
+            (false, [one]) => one.clone(),
+            _ => serde_json::Value::Array(values),
+        };
+        let first = serde_json::from_value(shape(texts.iter().map(as_text).collect()));
+        first
+            .or_else(|_| serde_json::from_value(shape(texts.iter().map(as_json).collect())))
+            .map(Some)
+            .map_err(|e| CallError::Usage(format!("--{id} {}: {e}", texts.join(" "))))
+    }
+
+    /// The part `key` of a form's JSON object, as `T`; a usage error when
+    /// it is missing.
+    #[allow(dead_code)] // as `param`: the generated multipart commands call it
+    pub fn take<T: DeserializeOwned>(
+        &self,
+        form: &mut serde_json::Map<String, serde_json::Value>,
+        key: &str,
+    ) -> Result<T, CallError> {
+        self.take_optional(form, key)?.ok_or_else(|| {
+            CallError::Usage(format!(
+                "the form needs the part `{key}` (in --json-body, or its flag)"
+            ))
+        })
+    }
+
+    /// The part `key` of a form's JSON object, as `T`, when it is there.
+    #[allow(dead_code)] // as `take`
+    pub fn take_optional<T: DeserializeOwned>(
+        &self,
+        form: &mut serde_json::Map<String, serde_json::Value>,
+        key: &str,
+    ) -> Result<Option<T>, CallError> {
+        match form.remove(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value)
+                .map(Some)
+                .map_err(|e| CallError::Usage(format!("the form's part `{key}`: {e}"))),
+        }
+    }
+
+    /// A usage error when the form's JSON object has a key that is none of
+    /// its `parts` (a misspelt part would otherwise not be sent).
+    #[allow(dead_code)] // as `take`
+    pub fn only(
+        &self,
+        form: &serde_json::Map<String, serde_json::Value>,
+        parts: &[&str],
+    ) -> Result<(), CallError> {
+        match form.keys().find(|k| !parts.contains(&k.as_str())) {
+            Some(key) => Err(CallError::Usage(format!(
+                "the form has no part `{key}`; its parts: {}",
+                parts.join(", ")
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -120,11 +215,12 @@ impl Call {
     }
 
     /// Prints the answer of a call: its JSON on stdout, or, for an error
-    /// answer, its status and body on stderr.
+    /// answer, its status and body (as `error` makes it JSON) on stderr.
     #[allow(dead_code)] // as `body`
-    pub async fn answer<T: Serialize, E: Serialize + std::fmt::Debug>(
+    pub async fn answer<T: Serialize, E: std::fmt::Debug>(
         &self,
         result: Result<ResponseValue<T>, Error<E>>,
+        error: fn(E) -> serde_json::Value,
     ) -> Result<Outcome, CallError> {
         match result {
             Ok(value) => {
@@ -140,7 +236,7 @@ impl Call {
             }
             Err(Error::ErrorResponse(value)) => {
                 let status = value.status();
-                let body = serde_json::to_value(value.into_inner()).unwrap_or_default();
+                let body = error(value.into_inner());
                 eprintln!("error: the API answered {status}");
                 if !body.is_null() {
                     eprintln!("{}", self.render(&body));
@@ -160,11 +256,7 @@ impl Call {
                     status: status.as_u16(),
                 })
             }
-            Err(Error::Custom(message))
-                if message.starts_with(kizen_api::runtime::tap::NOT_SENT) =>
-            {
-                Ok(Outcome::NotSent)
-            }
+            Err(Error::Custom(message)) if message.starts_with(self.held) => Ok(Outcome::NotSent),
             Err(Error::InvalidRequest(message)) => Err(CallError::Usage(message)),
             Err(other) => Err(CallError::Transport(chain(&other))),
         }
@@ -174,9 +266,10 @@ impl Call {
     /// (NDJSON), as they come; an error answer ends it as [`Call::answer`]
     /// reports one.
     #[allow(dead_code)] // as `body`: the generated list commands call it
-    pub async fn each<I: Serialize, E: Serialize + std::fmt::Debug>(
+    pub async fn each<I: Serialize, E: std::fmt::Debug>(
         &self,
         items: impl Stream<Item = Result<I, Error<E>>>,
+        error: fn(E) -> serde_json::Value,
     ) -> Result<Outcome, CallError> {
         let mut items = std::pin::pin!(items);
         while let Some(item) = items.next().await {
@@ -189,7 +282,7 @@ impl Call {
                         .and_then(|()| out.flush())
                         .map_err(|e| CallError::Transport(format!("cannot write an item: {e}")))?;
                 }
-                Err(error) => return self.answer::<(), E>(Err(error)).await,
+                Err(e) => return self.answer::<(), E>(Err(e), error).await,
             }
         }
         Ok(Outcome::Printed)

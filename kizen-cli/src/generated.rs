@@ -4,7 +4,7 @@
 
 //! The commands of the API, one per operation, grouped by area.
 #![allow(unused_imports, unused_mut, unused_variables, clippy::all)]
-use crate::call::{Call, CallError, Outcome};
+use crate::call::{json, Call, CallError, Outcome};
 /// The area subcommands, each with its operations.
 pub fn commands() -> Vec<::clap::Command> {
     let mut commands = Vec::new();
@@ -142,26 +142,32 @@ pub async fn run(
     match (area, operation) {
         #[cfg(feature = "s3")]
         ("s3", "presigned-post-retrieve") => {
+            let p_contenttype = call
+                .param::<::std::string::String>(matches, "contenttype", false)?;
+            let p_filename = call
+                .param::<::std::string::String>(matches, "filename", false)?;
+            let p_source = call
+                .param::<
+                    ::kizen_api::types::S3PresignedPostRetrieveSource,
+                >(matches, "source", false)?;
             let mut request = client.s3_presigned_post_retrieve();
-            if let Some(value) = matches.get_one::<String>("contenttype") {
-                let value = value.as_str();
+            if let Some(value) = p_contenttype {
                 request = request.contenttype(value);
             }
-            if let Some(value) = matches.get_one::<String>("filename") {
-                let value = value.as_str();
+            if let Some(value) = p_filename {
                 request = request.filename(value);
             }
-            if let Some(value) = matches.get_one::<String>("source") {
-                let value = value.as_str();
+            if let Some(value) = p_source {
                 request = request.source(value);
             }
-            call.answer(request.send().await).await
+            call.answer(request.send().await, json).await
         }
         #[cfg(feature = "s3")]
         ("s3", "success-create") => {
+            let p_source = call
+                .param::<::std::string::String>(matches, "source", false)?;
             let mut request = client.s3_success_create();
-            if let Some(value) = matches.get_one::<String>("source") {
-                let value = value.as_str();
+            if let Some(value) = p_source {
                 request = request.source(value);
             }
             let mut fields = ::serde_json::Map::new();
@@ -194,7 +200,7 @@ pub async fn run(
             {
                 request = request.body(body);
             }
-            call.answer(request.send().await).await
+            call.answer(request.send().await, json).await
         }
         _ => Err(CallError::Unknown(format!("{area} {operation}"))),
     }

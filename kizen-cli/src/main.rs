@@ -130,7 +130,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let call = Call::for_stdout();
+    let call = Call::for_stdout(kizen_api::runtime::tap::NOT_SENT);
     let result = if area == "upload" {
         runtime
             .block_on(upload::run(&client, area_matches, &call))

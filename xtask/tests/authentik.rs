@@ -10,7 +10,9 @@
 //!   generic error, and a bodiless `404`/`500` as its status alone;
 //! - against a local server that parses multipart bodies: each upload, its
 //!   file streamed from disk, from memory and from an async reader, every
-//!   byte checked.
+//!   byte checked;
+//! - its command line, generated beside it on kizen-cli's `call` module:
+//!   an upload from a file's path, and a typed error answer printed.
 //!
 //! CI builds three areas that hold every error shape and both kinds of
 //! upload (`admin`, `managed`, `tasks`); the whole API is the ignored test
@@ -34,6 +36,7 @@ use xtask::{
 mod common;
 mod probes;
 
+use common::{Part, parse_multipart};
 use probes::*;
 
 /// The areas CI builds: every error shape (400 and 403 typed, 404 and 500
@@ -79,64 +82,83 @@ fn project(dir: &Path, areas: Option<&[&str]>) -> (PathBuf, PathBuf) {
         "//! Typed mocks.\nmod generated;\npub use generated::*;\n",
     )
     .unwrap();
+    // Its command line, generated beside it: the generated commands on
+    // kizen-cli's own `call` module, with a `main` for authentik.
+    let cli = dir.join("authentik-client-cli");
+    std::fs::create_dir_all(cli.join("src")).unwrap();
+    std::fs::write(cli.join("Cargo.toml"), CLI_MANIFEST).unwrap();
+    let call = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kizen-cli/src/call.rs");
+    std::fs::write(
+        cli.join("src/main.rs"),
+        CLI_MAIN.replace(
+            "CALL_RS",
+            &call.canonicalize().unwrap().display().to_string(),
+        ),
+    )
+    .unwrap();
     (openapi, krate)
 }
 
-/// A part of a multipart body, as the server parsed it.
-#[derive(Debug, Clone)]
-struct Part {
-    file_name: Option<String>,
-    content: Vec<u8>,
-}
+const CLI_MANIFEST: &str = r#"[package]
+name = "authentik-client-cli"
+version = "0.0.0"
+edition = "2024"
+publish = false
 
-/// Parses a `multipart/form-data` body (RFC 7578) by its boundary.
-fn parse_multipart(content_type: &str, body: &[u8]) -> BTreeMap<String, Part> {
-    let boundary = content_type
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))
-        .unwrap()
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}").into_bytes();
-    let find = |hay: &[u8], needle: &[u8], from: usize| {
-        hay[from..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|i| i + from)
-    };
-    let mut parts = BTreeMap::new();
-    let mut at = find(body, &delimiter, 0).unwrap() + delimiter.len();
-    loop {
-        if body[at..].starts_with(b"--") {
-            break;
+[dependencies]
+authentik-client = { path = "../authentik-client" }
+chrono.workspace = true
+clap.workspace = true
+futures-util.workspace = true
+progenitor-client.workspace = true
+reqwest = { workspace = true, features = ["multipart", "stream"] }
+serde.workspace = true
+serde_json.workspace = true
+thiserror.workspace = true
+tokio = { workspace = true, features = ["macros", "rt-multi-thread"] }
+uuid.workspace = true
+"#;
+
+/// authentik's `main`: the server from `AUTHENTIK_URL`, Prism's status
+/// from `AUTHENTIK_PREFER`; exits as `kizen` does.
+const CLI_MAIN: &str = r#"#![allow(dead_code)]
+#[path = "CALL_RS"]
+mod call;
+#[rustfmt::skip]
+mod generated;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = clap::Command::new("authentik")
+        .subcommand_required(true)
+        .subcommands(generated::commands());
+    let matches = match cli.try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
-        at += 2; // CRLF after the delimiter
-        let headers_end = find(body, b"\r\n\r\n", at).unwrap();
-        let headers = String::from_utf8_lossy(&body[at..headers_end]).to_string();
-        let mut closing = b"\r\n".to_vec();
-        closing.extend_from_slice(&delimiter);
-        let end = find(body, &closing, headers_end + 4).unwrap();
-        let content = body[headers_end + 4..end].to_vec();
-        let disposition = headers
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
-            .unwrap();
-        let field = |key: &str| {
-            disposition
-                .split(';')
-                .find_map(|p| p.trim().strip_prefix(&format!("{key}=\"")))
-                .map(|v| v.trim_end_matches('"').to_string())
-        };
-        parts.insert(
-            field("name").unwrap(),
-            Part {
-                file_name: field("filename"),
-                content,
-            },
-        );
-        at = end + closing.len();
+    };
+    let (area, area_matches) = matches.subcommand().unwrap();
+    let (operation, matches) = area_matches.subcommand().unwrap();
+    let base = std::env::var("AUTHENTIK_URL").unwrap();
+    let prefer = std::env::var("AUTHENTIK_PREFER").ok().and_then(|p| p.parse().ok());
+    let credentials = authentik_client::Credentials { token: "ak-token".into(), prefer };
+    let client = authentik_client::Client::new_with_client(&base, reqwest::Client::new(), credentials);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let call = call::Call { pretty: false, held: "\u{0}no tap" };
+    match runtime.block_on(generated::run(&client, area, operation, matches, &call)) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            if !matches!(error, call::CallError::Status { .. }) {
+                eprintln!("error: {error}");
+            }
+            error.exit_code()
+        }
     }
-    parts
 }
+"#;
 
 /// A local server that parses each multipart request and answers as the
 /// spec says; returns its base URL and what it received (path, whether the
@@ -206,6 +228,7 @@ fn generate_build_and_call(
         &[
             "authentik-client",
             "authentik-client-httpmock",
+            "authentik-client-cli",
             "authentik-calls",
         ],
         "authentik-calls",
@@ -223,11 +246,13 @@ fn generate_build_and_call(
             "authentik-calls",
             "-p",
             "authentik-client-httpmock",
+            "-p",
+            "authentik-client-cli",
         ],
     );
     assert!(
         out.status.success(),
-        "the generated client or its mocks do not compile:\n{}",
+        "the generated client, its mocks or its command line do not compile:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     // Every item documented: the client crate warns on a missing doc.
@@ -263,14 +288,14 @@ fn generate_build_and_call(
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "imported: true\n");
-    let received = received.lock().unwrap().clone();
-    assert_eq!(received.len(), 3, "three uploads");
+    let uploads = received.lock().unwrap().clone();
+    assert_eq!(uploads.len(), 3, "three uploads");
     let text = |parts: &BTreeMap<String, Part>, name: &str| {
         parts
             .get(name)
             .map(|p| String::from_utf8_lossy(&p.content).to_string())
     };
-    for (i, (path, bearer, parts)) in received.iter().enumerate() {
+    for (i, (path, bearer, parts)) in uploads.iter().enumerate() {
         assert!(bearer, "upload {i}: the credentials");
         let file = &parts["file"];
         assert!(file.content == content, "upload {i}: the file's bytes");
@@ -293,7 +318,66 @@ fn generate_build_and_call(
         }
     }
 
+    // The command line sends the same form: a file part from its path
+    // (`--json-body -`), a text part from its flag.
+    let body = serde_json::json!({"file": file, "name": "cli.bin"}).to_string();
+    let out = authentik_cli(
+        &[
+            "admin",
+            "file-create",
+            "--json-body",
+            "-",
+            "--usage",
+            "media",
+        ],
+        &base,
+        None,
+        &body,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (path, bearer, parts) = received_last(&received, 4);
+    assert_eq!((path.as_str(), bearer), ("/admin/file/", true));
+    assert!(
+        parts["file"].content == content,
+        "the file's bytes, from the CLI"
+    );
+    assert_eq!(parts["file"].file_name.as_deref(), Some("report.bin"));
+    assert_eq!(text(&parts, "name").as_deref(), Some("cli.bin"));
+    assert_eq!(text(&parts, "usage").as_deref(), Some("media"));
+    // A part the form does not have is a usage error, and nothing is sent.
+    let out = authentik_cli(
+        &["admin", "file-create", "--json-body", "-"],
+        &base,
+        None,
+        r#"{"file": "x", "name": "x", "nmae": "typo"}"#,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the form has no part `nmae`"), "{stderr}");
+    assert_eq!(received.lock().unwrap().len(), 4, "a request was sent");
+
     let prism = common::Prism::start(&krate.join("openapi.json"));
+    // A typed error answer (an enum the client shares between operations)
+    // prints its body and exits 4; the answer itself is JSON on stdout.
+    let out = authentik_cli(&["admin", "apps-list"], &prism.base, Some(403), "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let body = stderr.lines().nth(1).unwrap_or_default();
+    let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert!(body.get("detail").is_some(), "{stderr}");
+    let out = authentik_cli(&["admin", "apps-list"], &prism.base, None, "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let apps: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(apps.is_array(), "{apps}");
+
     let out = Command::new(common::built("authentik-calls"))
         .arg(&prism.base)
         .output()
@@ -306,6 +390,37 @@ fn generate_build_and_call(
     );
     eprintln!("{stdout}");
     (stdout.lines().map(str::to_string).collect(), forced)
+}
+
+/// The generated command line of authentik's client, run with `args`
+/// against `base` (Prism answering `prefer`), `stdin` its input.
+fn authentik_cli(
+    args: &[&str],
+    base: &str,
+    prefer: Option<u16>,
+    stdin: &str,
+) -> std::process::Output {
+    let mut command = Command::new(common::built("authentik-client-cli"));
+    command
+        .args(args)
+        .env("AUTHENTIK_URL", base)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(status) = prefer {
+        command.env("AUTHENTIK_PREFER", status.to_string());
+    }
+    let mut child = command.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The last of what the upload server received, which must be the
+/// `count`th request.
+fn received_last(received: &Received, count: usize) -> (String, bool, BTreeMap<String, Part>) {
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), count);
+    received.last().unwrap().clone()
 }
 
 /// The report line `name: N passed, ...` as its numbers.

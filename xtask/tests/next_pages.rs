@@ -14,6 +14,10 @@ use xtask::pages::import;
 use xtask::pipeline::{self, Input, Run};
 
 mod common;
+#[path = "next_pages/server.rs"]
+mod server;
+
+use server::{FIELD, LOOPING, pages_server};
 
 /// `openapi/` with the S3, Records, Custom Objects and Automations
 /// fixtures imported.
@@ -327,7 +331,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     drop(prism);
 
     // Page-number pagination, streamed from a server that keeps state.
-    let (base, seen) = pages_server();
+    let (base, seen, _) = pages_server();
     let run = |field: &str| {
         let out = Command::new(&calls).args([&base, field]).output().unwrap();
         assert!(
@@ -356,17 +360,20 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     );
 }
 
-/// The command line, generated beside a client of the S3 and Records pages
-/// (the Automations page's multipart body is not one it serves yet), walks a
-/// drf list's pages with `--all`: one JSON line per item, as they come.
+/// The command line, generated beside a client of the S3, Records and
+/// Automations pages, walks a drf list's pages with `--all` (one JSON line
+/// per item, as they come), and sends a multipart body with its file part
+/// read from a path.
 #[test]
-fn the_command_line_follows_every_page_with_all() {
+fn the_command_line_follows_every_page_with_all_and_sends_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let openapi = dir.path().join("openapi");
     common::fixture_openapi(&openapi);
-    import::plan_file(&common::fixtures().join("records.md"), &openapi)
-        .and_then(|plan| plan.apply())
-        .unwrap();
+    for page in ["records.md", "automations.md"] {
+        import::plan_file(&common::fixtures().join(page), &openapi)
+            .and_then(|plan| plan.apply())
+            .unwrap();
+    }
     let krate = crate_copy(dir.path());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     copy_dir(&root.join("kizen-cli"), &dir.path().join("kizen-cli"));
@@ -387,7 +394,7 @@ fn the_command_line_follows_every_page_with_all() {
         "the generated command line does not compile:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (base, seen) = pages_server();
+    let (base, seen, forms) = pages_server();
     let kizen = |args: &[&str]| {
         let out = Command::new(common::built("kizen"))
             .args(args)
@@ -422,62 +429,34 @@ fn the_command_line_follows_every_page_with_all() {
     let page: Value = serde_json::from_str(&kizen(&list)).unwrap();
     assert_eq!(page["results"].as_array().map(Vec::len), Some(2));
     assert_eq!(seen.lock().unwrap().len(), 4);
-}
 
-const FIELD: &str = "11111111-1111-1111-1111-111111111111";
-const LOOPING: &str = "22222222-2222-2222-2222-222222222222";
-
-type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>;
-
-/// A real HTTP server on 127.0.0.1 serving `records_field_values_list` in
-/// pages of two by page number, as DRF does (`next` an absolute URL on the
-/// host DRF believes it is, here another one). For `LOOPING`, page 2 links
-/// back to itself. Records each request's URL and whether it had the
-/// credentials.
-fn pages_server() -> (String, Seen) {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
-    let seen: Seen = Default::default();
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let url = request.url().to_string();
-            let credentials = ["X-API-KEY", "X-USER-ID", "X-BUSINESS-ID"]
-                .iter()
-                .all(|h| request.headers().iter().any(|x| x.field.equiv(h)));
-            log.lock().unwrap().push((url.clone(), credentials));
-            let page: usize = url
-                .split(['?', '&'])
-                .find_map(|p| p.strip_prefix("page="))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1);
-            let field = if url.contains(LOOPING) {
-                LOOPING
-            } else {
-                FIELD
-            };
-            let values: Vec<Value> = (1..=5)
-                .skip((page - 1) * 2)
-                .take(2)
-                .map(|i| serde_json::json!({"id": FIELD, "value": format!("v{i}")}))
-                .collect();
-            let next_page = if field == LOOPING && page == 2 {
-                Some(2)
-            } else {
-                (page < 3).then_some(page + 1)
-            };
-            let next = next_page.map(|n| {
-                format!("http://testserver/api/records/fields/{field}/values?page={n}&page_size=2")
-            });
-            let body = serde_json::json!({
-                "count": 5, "next": next, "previous": null, "results": values, "errors": null
-            });
-            let header = tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
-            let response = tiny_http::Response::from_string(body.to_string()).with_header(header);
-            let _ = request.respond(response);
-        }
-    });
-    (base, seen)
+    // A multipart body: the file part from its path (`--file`), the text
+    // part from its flag; the answer printed.
+    let file = dir.path().join("minutes.txt");
+    let content = b"the minutes, \x00 and a byte that is not UTF-8: \xff".to_vec();
+    std::fs::write(&file, &content).unwrap();
+    let path = file.display().to_string();
+    let create = [
+        "automations",
+        "attachments-create",
+        "--id",
+        FIELD,
+        "--file",
+        &path,
+        "--name",
+        "Minutes",
+    ];
+    let answer: Value = serde_json::from_str(&kizen(&create)).unwrap();
+    assert_eq!(answer["name"], "Minutes");
+    let forms = forms.lock().unwrap().clone();
+    let [(url, parts)] = forms.as_slice() else {
+        panic!("one form, not {forms:?}");
+    };
+    assert_eq!(url, &format!("/api/automations/{FIELD}/attachments"));
+    assert!(parts["file"].content == content, "the file's bytes");
+    assert_eq!(parts["file"].file_name.as_deref(), Some("minutes.txt"));
+    assert_eq!(parts["name"].content, b"Minutes");
+    assert_eq!(parts.len(), 2, "{parts:?}");
 }
 
 /// A crate without a dependency the generated code needs (`regress`, for

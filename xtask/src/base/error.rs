@@ -99,6 +99,16 @@ pub enum Error {
     #[error("code generation failed for operation `{operation}`: {message}")]
     Generate { operation: String, message: String },
 
+    #[error(
+        "the command line cannot serve {} operation(s), and nothing was written:\n  {}",
+        refused.len(),
+        refused.join("\n  ")
+    )]
+    CommandLine {
+        /// Each operation refused: `operationId: why`.
+        refused: Vec<String>,
+    },
+
     #[error("generated code does not parse as Rust: {0}")]
     Unparsable(String),
 

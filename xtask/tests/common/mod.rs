@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // each test crate uses its own part of this module
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -250,4 +251,60 @@ pub fn check_each_area(dir: &Path, areas: &[String], packages: &[(&str, &str)]) 
 /// The binary `name` built by [`cargo`].
 pub fn built(name: &str) -> PathBuf {
     generated_target().join("debug").join(name)
+}
+
+/// A part of a multipart body, as the server parsed it.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub file_name: Option<String>,
+    pub content: Vec<u8>,
+}
+
+/// Parses a `multipart/form-data` body (RFC 7578) by its boundary.
+pub fn parse_multipart(content_type: &str, body: &[u8]) -> BTreeMap<String, Part> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+        .unwrap()
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut parts = BTreeMap::new();
+    let mut at = find(body, &delimiter, 0).unwrap() + delimiter.len();
+    loop {
+        if body[at..].starts_with(b"--") {
+            break;
+        }
+        at += 2; // CRLF after the delimiter
+        let headers_end = find(body, b"\r\n\r\n", at).unwrap();
+        let headers = String::from_utf8_lossy(&body[at..headers_end]).to_string();
+        let mut closing = b"\r\n".to_vec();
+        closing.extend_from_slice(&delimiter);
+        let end = find(body, &closing, headers_end + 4).unwrap();
+        let content = body[headers_end + 4..end].to_vec();
+        let disposition = headers
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
+            .unwrap();
+        let field = |key: &str| {
+            disposition
+                .split(';')
+                .find_map(|p| p.trim().strip_prefix(&format!("{key}=\"")))
+                .map(|v| v.trim_end_matches('"').to_string())
+        };
+        parts.insert(
+            field("name").unwrap(),
+            Part {
+                file_name: field("filename"),
+                content,
+            },
+        );
+        at = end + closing.len();
+    }
+    parts
 }

@@ -1,7 +1,7 @@
 //! The client as progenitor generated it, read back: each operation's
-//! builder, its setters, its body's type and what `send` answers. The
-//! commands call exactly these, so a command that compiles is one the
-//! client has.
+//! builder, its setters and the type each takes, its body's type, what
+//! `send` answers, and the variants of the error enums. The commands call
+//! exactly these, so a command that compiles is one the client has.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,8 +13,9 @@ use quote::quote;
 pub(super) struct Builders {
     /// Client method -> builder struct.
     pub(super) builder_of: BTreeMap<String, String>,
-    /// Builder struct -> its setters.
-    pub(super) setters: BTreeMap<String, BTreeSet<String>>,
+    /// Builder struct -> its setters, each with the type it converts its
+    /// value to (`V: TryInto<T>`), as written.
+    pub(super) setters: BTreeMap<String, BTreeMap<String, String>>,
     /// Builder struct -> the type path of its `body` field's value
     /// (`types::builder::X`), as written.
     pub(super) body: BTreeMap<String, String>,
@@ -23,6 +24,11 @@ pub(super) struct Builders {
     /// Client methods with a `<method>_stream` beside them (a drf list:
     /// see `paginate`).
     pub(super) streams: BTreeSet<String>,
+    /// Each error enum (`errors::X`, `errors::shared::X`) -> its variants,
+    /// each with whether it holds a body.
+    pub(super) enums: BTreeMap<String, Vec<(String, bool)>>,
+    /// Each alias of a shared error enum (`errors::X`) -> the enum.
+    pub(super) aliases: BTreeMap<String, String>,
 }
 
 impl Builders {
@@ -41,11 +47,41 @@ impl Builders {
                         }
                     }
                 }
+                syn::Item::Mod(module) if module.ident == "errors" => {
+                    out.scan_errors("errors", module);
+                }
                 syn::Item::Impl(block) => out.scan_impl(block),
                 _ => {}
             }
         }
         out
+    }
+
+    /// The enums and aliases of the `errors` module at `path`.
+    fn scan_errors(&mut self, path: &str, module: &syn::ItemMod) {
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            match item {
+                syn::Item::Enum(e) => {
+                    let variants = e
+                        .variants
+                        .iter()
+                        .map(|v| (v.ident.to_string(), !v.fields.is_empty()))
+                        .collect();
+                    self.enums.insert(format!("{path}::{}", e.ident), variants);
+                }
+                syn::Item::Type(alias) => {
+                    let target = &alias.ty;
+                    self.aliases.insert(
+                        format!("{path}::{}", alias.ident),
+                        format!("{path}::{}", tokens(target)),
+                    );
+                }
+                syn::Item::Mod(inner) => {
+                    self.scan_errors(&format!("{path}::{}", inner.ident), inner);
+                }
+                _ => {}
+            }
+        }
     }
 
     fn scan_struct(&mut self, item: &syn::ItemStruct) {
@@ -86,15 +122,51 @@ impl Builders {
             } else if method == "send" {
                 let args = generics(returned);
                 if let [ok, err] = args.as_slice() {
-                    let answer = first_generic(ok).map(tokens).unwrap_or_default();
-                    let error = first_generic(err).map(tokens).unwrap_or_default();
+                    // Written from the `builder` module (`super::errors::X`):
+                    // named from the client's root here.
+                    let from_root = |t: &syn::Type| tokens(t).replace("super::", "");
+                    let answer = first_generic(ok).map(from_root).unwrap_or_default();
+                    let error = first_generic(err).map(from_root).unwrap_or_default();
                     self.answer.insert(name.clone(), (answer, error));
                 }
             } else if f.sig.inputs.len() == 2 {
-                self.setters.entry(name.clone()).or_default().insert(method);
+                let takes = converted_to(&f.sig)
+                    .map(|t| tokens(t).replace("super::", ""))
+                    .unwrap_or_default();
+                self.setters
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(method, takes);
             }
         }
     }
+}
+
+/// The `T` of a setter's `where V: TryInto<T>` (progenitor's setters take
+/// any value that converts to their parameter's type).
+fn converted_to(sig: &syn::Signature) -> Option<&syn::Type> {
+    let clause = sig.generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        predicate.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            args.args.iter().find_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+        })
+    })
 }
 
 /// The generic arguments of the last segment of a path type.

@@ -188,7 +188,7 @@ fn form(upload: &Upload) -> TokenStream {
 
 /// A field or method name as an identifier: a keyword becomes a raw
 /// identifier (`r#type`), one that cannot be raw gets a `_` (`self_`).
-fn ident(name: &str) -> syn::Ident {
+pub fn ident(name: &str) -> syn::Ident {
     if syn::parse_str::<syn::Ident>(name).is_ok() {
         return format_ident!("{name}");
     }

@@ -25,7 +25,7 @@ use crate::spec::names;
 mod form;
 mod rewrite;
 
-pub use form::items;
+pub use form::{ident as field_ident, items};
 pub use rewrite::rewrite;
 
 /// The media type this module handles.
