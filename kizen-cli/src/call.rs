@@ -320,3 +320,85 @@ pub fn chain(error: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn matches(args: &[&str]) -> clap::ArgMatches {
+        clap::Command::new("t")
+            .arg(clap::Arg::new("one").long("one"))
+            .arg(
+                clap::Arg::new("many")
+                    .long("many")
+                    .action(clap::ArgAction::Append),
+            )
+            .try_get_matches_from(std::iter::once("t").chain(args.iter().copied()))
+            .unwrap()
+    }
+
+    const CALL: Call = Call {
+        pretty: false,
+        held: "held",
+    };
+
+    #[test]
+    fn a_flag_is_read_as_the_type_its_setter_takes() {
+        let m = matches(&["--one", "42", "--many", "1", "--many", "2"]);
+        assert_eq!(
+            CALL.param::<String>(&m, "one", false).unwrap(),
+            Some("42".into())
+        );
+        assert_eq!(CALL.param::<i64>(&m, "one", false).unwrap(), Some(42));
+        assert_eq!(
+            CALL.param::<Vec<u8>>(&m, "many", true).unwrap(),
+            Some(vec![1, 2])
+        );
+        assert_eq!(
+            CALL.param::<Vec<String>>(&m, "many", true).unwrap(),
+            Some(vec!["1".into(), "2".into()])
+        );
+        let m = matches(&["--many", "7"]);
+        assert_eq!(
+            CALL.param::<Vec<i64>>(&m, "many", true).unwrap(),
+            Some(vec![7])
+        );
+        assert_eq!(CALL.param::<i64>(&m, "one", false).unwrap(), None);
+        let m = matches(&["--one", "2026-12-03T01:02:03Z"]);
+        let date = CALL.param::<chrono::DateTime<chrono::Utc>>(&m, "one", false);
+        assert_eq!(date.unwrap().map(|d| d.timestamp()), Some(1_796_259_723));
+    }
+
+    #[test]
+    fn a_flag_that_is_not_its_type_is_a_usage_error() {
+        let m = matches(&["--one", "not-a-uuid"]);
+        let error = CALL.param::<uuid::Uuid>(&m, "one", false).unwrap_err();
+        assert!(matches!(error, CallError::Usage(_)), "{error}");
+        assert!(
+            error.to_string().starts_with("--one not-a-uuid: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_form_takes_its_parts_and_refuses_any_other() {
+        let mut form = serde_json::json!({"file": "a.pdf", "count": 2})
+            .as_object()
+            .cloned()
+            .unwrap();
+        assert!(CALL.only(&form, &["file", "count"]).is_ok());
+        let error = CALL.only(&form, &["file"]).unwrap_err().to_string();
+        assert_eq!(error, "the form has no part `count`; its parts: file");
+        assert_eq!(CALL.take::<u32>(&mut form, "count").unwrap(), 2);
+        assert_eq!(CALL.take_optional::<u32>(&mut form, "count").unwrap(), None);
+        let error = CALL
+            .take::<String>(&mut form, "name")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("needs the part `name`"), "{error}");
+        let error = CALL.take::<u32>(&mut form, "file").unwrap_err().to_string();
+        assert!(error.starts_with("the form's part `file`: "), "{error}");
+    }
+}

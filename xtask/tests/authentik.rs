@@ -76,7 +76,11 @@ fn project(dir: &Path, areas: Option<&[&str]>) -> (PathBuf, PathBuf) {
     // Its typed mocks, generated beside it.
     let mocks = dir.join("authentik-client-httpmock");
     std::fs::create_dir_all(mocks.join("src")).unwrap();
-    std::fs::write(mocks.join("Cargo.toml"), MOCKS_MANIFEST).unwrap();
+    std::fs::write(
+        mocks.join("Cargo.toml"),
+        manifest_beside_client("authentik-client-httpmock", MOCKS_DEPENDENCIES),
+    )
+    .unwrap();
     std::fs::write(
         mocks.join("src/lib.rs"),
         "//! Typed mocks.\nmod generated;\npub use generated::*;\n",
@@ -86,7 +90,24 @@ fn project(dir: &Path, areas: Option<&[&str]>) -> (PathBuf, PathBuf) {
     // kizen-cli's own `call` module, with a `main` for authentik.
     let cli = dir.join("authentik-client-cli");
     std::fs::create_dir_all(cli.join("src")).unwrap();
-    std::fs::write(cli.join("Cargo.toml"), CLI_MANIFEST).unwrap();
+    let mut manifest = manifest_beside_client(
+        "authentik-client-cli",
+        &[
+            "chrono",
+            "clap",
+            "futures-util",
+            "progenitor-client",
+            "serde",
+            "serde_json",
+            "thiserror",
+            "uuid",
+        ],
+    );
+    manifest.push_str(
+        "reqwest = { workspace = true, features = [\"multipart\", \"stream\"] }\n\
+         tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
+    );
+    std::fs::write(cli.join("Cargo.toml"), manifest).unwrap();
     let call = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kizen-cli/src/call.rs");
     std::fs::write(
         cli.join("src/main.rs"),
@@ -98,26 +119,6 @@ fn project(dir: &Path, areas: Option<&[&str]>) -> (PathBuf, PathBuf) {
     .unwrap();
     (openapi, krate)
 }
-
-const CLI_MANIFEST: &str = r#"[package]
-name = "authentik-client-cli"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-authentik-client = { path = "../authentik-client" }
-chrono.workspace = true
-clap.workspace = true
-futures-util.workspace = true
-progenitor-client.workspace = true
-reqwest = { workspace = true, features = ["multipart", "stream"] }
-serde.workspace = true
-serde_json.workspace = true
-thiserror.workspace = true
-tokio = { workspace = true, features = ["macros", "rt-multi-thread"] }
-uuid.workspace = true
-"#;
 
 /// authentik's `main`: the server from `AUTHENTIK_URL`, Prism's status
 /// from `AUTHENTIK_PREFER`; exits as `kizen` does.

@@ -12,21 +12,28 @@ use serde_json::Value;
 use xtask::pipeline::{self, Input, Run};
 use xtask::{base::walk, codegen::errors};
 
-pub const MOCKS_MANIFEST: &str = r#"[package]
-name = "authentik-client-httpmock"
-version = "0.0.0"
-edition = "2024"
-publish = false
+/// The manifest of a crate `name` beside authentik's client, depending on
+/// it and on the workspace's `dependencies` (one `x.workspace = true` each).
+pub fn manifest_beside_client(name: &str, dependencies: &[&str]) -> String {
+    let mut manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nauthentik-client = {{ path = \"../authentik-client\" }}\n"
+    );
+    for dependency in dependencies {
+        manifest.push_str(&format!("{dependency}.workspace = true\n"));
+    }
+    manifest
+}
 
-[dependencies]
-authentik-client = { path = "../authentik-client" }
-chrono.workspace = true
-httpmock.workspace = true
-regex.workspace = true
-serde_json.workspace = true
-serde_urlencoded.workspace = true
-uuid.workspace = true
-"#;
+/// The typed mocks' dependencies (see `manifest_beside_client`).
+pub const MOCKS_DEPENDENCIES: &[&str] = &[
+    "chrono",
+    "httpmock",
+    "regex",
+    "serde_json",
+    "serde_urlencoded",
+    "uuid",
+];
 
 /// authentik's credentials and hooks (see `bench::client_lib`): a bearer
 /// token, and `prefer` to ask Prism for a status.
