@@ -8,126 +8,7 @@ use crate::call::{json, Call, CallError, Outcome};
 /// The area subcommands, each with its operations.
 pub fn commands() -> Vec<::clap::Command> {
     let mut commands = Vec::new();
-    #[cfg(feature = "s3")]
-    commands
-        .push(
-            ::clap::Command::new("s3")
-                .about("The operations of the vendor's page `s3.md`.")
-                .subcommand_required(true)
-                .subcommand(
-                    ::clap::Command::new("presigned-post-retrieve")
-                        .about("GET S3 Presigned POST")
-                        .long_about(
-                            "GET S3 Presigned POST\n\nGenerate a presigned POST for uploading files directly to S3.\n\n**Upload Flow:**\n1. Call this endpoint to get presigned POST URL and fields\n2. POST the file to S3 using the returned URL and fields (include `file` as last field)\n3. Call `/api/s3/success` with the key, uuid, name, and etag to confirm upload\n\n**Expiration:** 5 minutes\n\nGET /api/s3/presigned-post",
-                        )
-                        .arg(
-                            ::clap::Arg::new("contenttype")
-                                .long("contenttype")
-                                .value_name("contenttype")
-                                .required(true)
-                                .help(
-                                    "MIME type of the file. Examples: `application/pdf`, `text/plain`, `image/png`, `application/json`",
-                                ),
-                        )
-                        .arg(
-                            ::clap::Arg::new("filename")
-                                .long("filename")
-                                .value_name("filename")
-                                .required(true)
-                                .help(
-                                    "Name of the file to upload (e.g., 'updated-resume.pdf')",
-                                ),
-                        )
-                        .arg(
-                            ::clap::Arg::new("source")
-                                .long("source")
-                                .value_name("source")
-                                .required(true)
-                                .help(
-                                    "Allowed values: `field_value`, `form_field_value`, `activity_field_value`, `automation_value`, `employee_import`, `record_import`, `meta_import`, `smart_connector_import`, `knowledge_source`, `public_image`, `third_party_image`",
-                                )
-                                .value_parser([
-                                    "field_value",
-                                    "form_field_value",
-                                    "activity_field_value",
-                                    "automation_value",
-                                    "employee_import",
-                                    "record_import",
-                                    "meta_import",
-                                    "smart_connector_import",
-                                    "knowledge_source",
-                                    "public_image",
-                                    "third_party_image",
-                                ]),
-                        ),
-                )
-                .subcommand(
-                    ::clap::Command::new("success-create")
-                        .about("POST S3 File upload success")
-                        .long_about(
-                            "POST S3 File upload success\n\nThis is where the upload will send a POST request after the file has been stored in S3.\n\nPOST /api/s3/success",
-                        )
-                        .arg(
-                            ::clap::Arg::new("source")
-                                .long("source")
-                                .value_name("source")
-                                .required(false)
-                                .help("Kind of the file (e.g. 'SMART_CONNECTOR_IMPORT')"),
-                        )
-                        .arg(
-                            ::clap::Arg::new("json-body")
-                                .long("json-body")
-                                .value_name("FILE")
-                                .required(false)
-                                .help(
-                                    "The request body, as JSON: a file, or `-` for stdin; the field flags set its fields over it.",
-                                ),
-                        )
-                        .arg(
-                            ::clap::Arg::new("body.business_id")
-                                .long("business-id")
-                                .value_name("business_id")
-                                .required(false)
-                                .help("ID of the business associated with the S3 object"),
-                        )
-                        .arg(
-                            ::clap::Arg::new("body.etag")
-                                .long("etag")
-                                .value_name("etag")
-                                .required(false)
-                                .help("S3 object Entity Tag (ETag)"),
-                        )
-                        .arg(
-                            ::clap::Arg::new("body.is_public")
-                                .long("is-public")
-                                .value_name("is_public")
-                                .required(false)
-                                .help("Whether the S3 object is public (default: false)")
-                                .value_parser(::clap::value_parser!(bool)),
-                        )
-                        .arg(
-                            ::clap::Arg::new("body.key")
-                                .long("key")
-                                .value_name("key")
-                                .required(false)
-                                .help("S3 object key"),
-                        )
-                        .arg(
-                            ::clap::Arg::new("body.name")
-                                .long("name")
-                                .value_name("name")
-                                .required(false)
-                                .help("File name"),
-                        )
-                        .arg(
-                            ::clap::Arg::new("body.uuid")
-                                .long("uuid")
-                                .value_name("uuid")
-                                .required(false)
-                                .help("S3 object UUID"),
-                        ),
-                ),
-        );
+    #[cfg(feature = "s3")] commands.push(area_s3::command());
     commands
 }
 /// Runs the operation `operation` of `area` on `client`, with the
@@ -139,69 +20,217 @@ pub async fn run(
     matches: &::clap::ArgMatches,
     call: &Call,
 ) -> Result<Outcome, CallError> {
-    match (area, operation) {
+    match area {
         #[cfg(feature = "s3")]
-        ("s3", "presigned-post-retrieve") => {
-            let p_contenttype = call
-                .param::<::std::string::String>(matches, "contenttype", false)?;
-            let p_filename = call
-                .param::<::std::string::String>(matches, "filename", false)?;
-            let p_source = call
-                .param::<
-                    ::kizen_api::types::S3PresignedPostRetrieveSource,
-                >(matches, "source", false)?;
-            let mut request = client.s3_presigned_post_retrieve();
-            if let Some(value) = p_contenttype {
-                request = request.contenttype(value);
-            }
-            if let Some(value) = p_filename {
-                request = request.filename(value);
-            }
-            if let Some(value) = p_source {
-                request = request.source(value);
-            }
-            call.answer(request.send().await, json).await
-        }
-        #[cfg(feature = "s3")]
-        ("s3", "success-create") => {
-            let p_source = call
-                .param::<::std::string::String>(matches, "source", false)?;
-            let mut request = client.s3_success_create();
-            if let Some(value) = p_source {
-                request = request.source(value);
-            }
-            let mut fields = ::serde_json::Map::new();
-            if let Some(value) = matches.get_one::<String>("body.business_id") {
-                let value = value.as_str();
-                fields.insert("business_id".to_string(), ::serde_json::json!(value));
-            }
-            if let Some(value) = matches.get_one::<String>("body.etag") {
-                let value = value.as_str();
-                fields.insert("etag".to_string(), ::serde_json::json!(value));
-            }
-            if let Some(value) = matches.get_one::<bool>("body.is_public") {
-                let value = *value;
-                fields.insert("is_public".to_string(), ::serde_json::json!(value));
-            }
-            if let Some(value) = matches.get_one::<String>("body.key") {
-                let value = value.as_str();
-                fields.insert("key".to_string(), ::serde_json::json!(value));
-            }
-            if let Some(value) = matches.get_one::<String>("body.name") {
-                let value = value.as_str();
-                fields.insert("name".to_string(), ::serde_json::json!(value));
-            }
-            if let Some(value) = matches.get_one::<String>("body.uuid") {
-                let value = value.as_str();
-                fields.insert("uuid".to_string(), ::serde_json::json!(value));
-            }
-            if let Some(body) = call
-                .body::<::kizen_api::types::S3SuccessCreateBody>(matches, fields, false)?
-            {
-                request = request.body(body);
-            }
-            call.answer(request.send().await, json).await
-        }
+        "s3" => area_s3::run(client, operation, matches, call).await,
         _ => Err(CallError::Unknown(format!("{area} {operation}"))),
+    }
+}
+#[cfg(feature = "s3")]
+///The area `s3`: its command, and a function pair per operation.
+mod area_s3 {
+    use super::*;
+    pub(super) fn command() -> ::clap::Command {
+        ::clap::Command::new("s3")
+            .about("The operations of the vendor's page `s3.md`.")
+            .subcommand_required(true)
+            .subcommand(command_s3_presigned_post_retrieve())
+            .subcommand(command_s3_success_create())
+    }
+    pub(super) async fn run(
+        client: &::kizen_api::Client,
+        operation: &str,
+        matches: &::clap::ArgMatches,
+        call: &Call,
+    ) -> Result<Outcome, CallError> {
+        match operation {
+            "presigned-post-retrieve" => {
+                run_s3_presigned_post_retrieve(client, matches, call).await
+            }
+            "success-create" => run_s3_success_create(client, matches, call).await,
+            _ => Err(CallError::Unknown(format!("{} {operation}", "s3"))),
+        }
+    }
+    ///`s3 presigned-post-retrieve`.
+    fn command_s3_presigned_post_retrieve() -> ::clap::Command {
+        ::clap::Command::new("presigned-post-retrieve")
+            .about("GET S3 Presigned POST")
+            .long_about(
+                "GET S3 Presigned POST\n\nGenerate a presigned POST for uploading files directly to S3.\n\n**Upload Flow:**\n1. Call this endpoint to get presigned POST URL and fields\n2. POST the file to S3 using the returned URL and fields (include `file` as last field)\n3. Call `/api/s3/success` with the key, uuid, name, and etag to confirm upload\n\n**Expiration:** 5 minutes\n\nGET /api/s3/presigned-post",
+            )
+            .arg(
+                ::clap::Arg::new("contenttype")
+                    .long("contenttype")
+                    .value_name("contenttype")
+                    .required(true)
+                    .help(
+                        "MIME type of the file. Examples: `application/pdf`, `text/plain`, `image/png`, `application/json`",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("filename")
+                    .long("filename")
+                    .value_name("filename")
+                    .required(true)
+                    .help("Name of the file to upload (e.g., 'updated-resume.pdf')"),
+            )
+            .arg(
+                ::clap::Arg::new("source")
+                    .long("source")
+                    .value_name("source")
+                    .required(true)
+                    .help(
+                        "Allowed values: `field_value`, `form_field_value`, `activity_field_value`, `automation_value`, `employee_import`, `record_import`, `meta_import`, `smart_connector_import`, `knowledge_source`, `public_image`, `third_party_image`",
+                    )
+                    .value_parser([
+                        "field_value",
+                        "form_field_value",
+                        "activity_field_value",
+                        "automation_value",
+                        "employee_import",
+                        "record_import",
+                        "meta_import",
+                        "smart_connector_import",
+                        "knowledge_source",
+                        "public_image",
+                        "third_party_image",
+                    ]),
+            )
+    }
+    ///`s3 presigned-post-retrieve`.
+    async fn run_s3_presigned_post_retrieve(
+        client: &::kizen_api::Client,
+        matches: &::clap::ArgMatches,
+        call: &Call,
+    ) -> Result<Outcome, CallError> {
+        let p_contenttype = call
+            .param::<::std::string::String>(matches, "contenttype", false)?;
+        let p_filename = call
+            .param::<::std::string::String>(matches, "filename", false)?;
+        let p_source = call
+            .param::<
+                ::kizen_api::types::S3PresignedPostRetrieveSource,
+            >(matches, "source", false)?;
+        let mut request = client.s3_presigned_post_retrieve();
+        if let Some(value) = p_contenttype {
+            request = request.contenttype(value);
+        }
+        if let Some(value) = p_filename {
+            request = request.filename(value);
+        }
+        if let Some(value) = p_source {
+            request = request.source(value);
+        }
+        call.answer(request.send().await, json).await
+    }
+    ///`s3 success-create`.
+    fn command_s3_success_create() -> ::clap::Command {
+        ::clap::Command::new("success-create")
+            .about("POST S3 File upload success")
+            .long_about(
+                "POST S3 File upload success\n\nThis is where the upload will send a POST request after the file has been stored in S3.\n\nPOST /api/s3/success",
+            )
+            .arg(
+                ::clap::Arg::new("source")
+                    .long("source")
+                    .value_name("source")
+                    .required(false)
+                    .help("Kind of the file (e.g. 'SMART_CONNECTOR_IMPORT')"),
+            )
+            .arg(
+                ::clap::Arg::new("json-body")
+                    .long("json-body")
+                    .value_name("FILE")
+                    .required(false)
+                    .help(
+                        "The request body, as JSON: a file, or `-` for stdin; the field flags set its fields over it.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("body.business_id")
+                    .long("business-id")
+                    .value_name("business_id")
+                    .required(false)
+                    .help("ID of the business associated with the S3 object"),
+            )
+            .arg(
+                ::clap::Arg::new("body.etag")
+                    .long("etag")
+                    .value_name("etag")
+                    .required(false)
+                    .help("S3 object Entity Tag (ETag)"),
+            )
+            .arg(
+                ::clap::Arg::new("body.is_public")
+                    .long("is-public")
+                    .value_name("is_public")
+                    .required(false)
+                    .help("Whether the S3 object is public (default: false)")
+                    .value_parser(::clap::value_parser!(bool)),
+            )
+            .arg(
+                ::clap::Arg::new("body.key")
+                    .long("key")
+                    .value_name("key")
+                    .required(false)
+                    .help("S3 object key"),
+            )
+            .arg(
+                ::clap::Arg::new("body.name")
+                    .long("name")
+                    .value_name("name")
+                    .required(false)
+                    .help("File name"),
+            )
+            .arg(
+                ::clap::Arg::new("body.uuid")
+                    .long("uuid")
+                    .value_name("uuid")
+                    .required(false)
+                    .help("S3 object UUID"),
+            )
+    }
+    ///`s3 success-create`.
+    async fn run_s3_success_create(
+        client: &::kizen_api::Client,
+        matches: &::clap::ArgMatches,
+        call: &Call,
+    ) -> Result<Outcome, CallError> {
+        let p_source = call.param::<::std::string::String>(matches, "source", false)?;
+        let mut request = client.s3_success_create();
+        if let Some(value) = p_source {
+            request = request.source(value);
+        }
+        let mut fields = ::serde_json::Map::new();
+        if let Some(value) = matches.get_one::<String>("body.business_id") {
+            let value = value.as_str();
+            fields.insert("business_id".to_string(), ::serde_json::json!(value));
+        }
+        if let Some(value) = matches.get_one::<String>("body.etag") {
+            let value = value.as_str();
+            fields.insert("etag".to_string(), ::serde_json::json!(value));
+        }
+        if let Some(value) = matches.get_one::<bool>("body.is_public") {
+            let value = *value;
+            fields.insert("is_public".to_string(), ::serde_json::json!(value));
+        }
+        if let Some(value) = matches.get_one::<String>("body.key") {
+            let value = value.as_str();
+            fields.insert("key".to_string(), ::serde_json::json!(value));
+        }
+        if let Some(value) = matches.get_one::<String>("body.name") {
+            let value = value.as_str();
+            fields.insert("name".to_string(), ::serde_json::json!(value));
+        }
+        if let Some(value) = matches.get_one::<String>("body.uuid") {
+            let value = value.as_str();
+            fields.insert("uuid".to_string(), ::serde_json::json!(value));
+        }
+        if let Some(body) = call
+            .body::<::kizen_api::types::S3SuccessCreateBody>(matches, fields, false)?
+        {
+            request = request.body(body);
+        }
+        call.answer(request.send().await, json).await
     }
 }

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -88,28 +89,59 @@ pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Resu
         return Err(Error::CommandLine { refused });
     }
     let mut commands = Vec::new();
-    let mut trees = Vec::new();
+    let mut pushes = Vec::new();
     let mut arms = Vec::new();
+    let mut modules = Vec::new();
     let mut forms: BTreeSet<Option<String>> = BTreeSet::new();
     for (area, mut list) in by_area {
         list.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-        let gate = list[0].0.gate();
+        let gate = match &list[0].0.feature {
+            Some(feature) => quote! { #[cfg(feature = #feature)] },
+            None => quote! {},
+        };
+        let module = format_ident!("area_{}", area.to_snake_case());
         let about = match areas.features.get(&area) {
             Some(found) => format!("The operations of the vendor's page `{}`.", found.page),
             None => "Operations of no vendor page.".to_string(),
         };
-        let subcommands = list.iter().map(|(command, _)| command.clap());
-        trees.push(quote! {
+        pushes.push(quote! { #gate commands.push(#module::command()); });
+        arms.push(quote! { #gate #area => #module::run(client, operation, matches, call).await, });
+        let names = list.iter().map(|(command, _)| &command.name);
+        let command_fns: Vec<syn::Ident> = list.iter().map(|(c, _)| c.command_fn()).collect();
+        let run_fns = list.iter().map(|(command, _)| command.run_fn());
+        let functions = list
+            .iter()
+            .map(|(command, json)| command.functions(&krate, json));
+        let doc = format!("The area `{area}`: its command, and a function pair per operation.");
+        modules.push(quote! {
             #gate
-            commands.push(
-                ::clap::Command::new(#area)
-                    .about(#about)
-                    .subcommand_required(true)
-                    #(.subcommand(#subcommands))*
-            );
+            #[doc = #doc]
+            mod #module {
+                use super::*;
+
+                pub(super) fn command() -> ::clap::Command {
+                    ::clap::Command::new(#area)
+                        .about(#about)
+                        .subcommand_required(true)
+                        #(.subcommand(#command_fns()))*
+                }
+
+                pub(super) async fn run(
+                    client: &::#krate::Client,
+                    operation: &str,
+                    matches: &::clap::ArgMatches,
+                    call: &Call,
+                ) -> Result<Outcome, CallError> {
+                    match operation {
+                        #(#names => #run_fns(client, matches, call).await,)*
+                        _ => Err(CallError::Unknown(format!("{} {operation}", #area))),
+                    }
+                }
+
+                #(#functions)*
+            }
         });
-        for (command, json) in &list {
-            arms.push(command.arm(&krate, json));
+        for (command, _) in &list {
             commands.push(format!("{area} {}", command.name));
             if command.body.as_ref().is_some_and(|b| b.parts.is_some()) {
                 forms.insert(command.feature.clone());
@@ -127,7 +159,7 @@ pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Resu
         /// The area subcommands, each with its operations.
         pub fn commands() -> Vec<::clap::Command> {
             let mut commands = Vec::new();
-            #(#trees)*
+            #(#pushes)*
             commands
         }
 
@@ -140,11 +172,13 @@ pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Resu
             matches: &::clap::ArgMatches,
             call: &Call,
         ) -> Result<Outcome, CallError> {
-            match (area, operation) {
+            match area {
                 #(#arms)*
                 _ => Err(CallError::Unknown(format!("{area} {operation}"))),
             }
         }
+
+        #(#modules)*
 
         #(#printers)*
         #files
