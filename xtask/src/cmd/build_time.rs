@@ -96,9 +96,9 @@ fn subjects(krate: &Path) -> Vec<Subject> {
         },
         Subject {
             name: "downstream-no-upload",
-            what: "downstream crate, kizen-api without `upload`",
+            what: "downstream crate, kizen-api without `upload` (its `s3` area, rustls)",
             dependencies: format!(
-                "kizen-api = {{ path = {path:?}, default-features = false, features = [\"rustls\"] }}\n{TOKIO}\n"
+                "kizen-api = {{ path = {path:?}, default-features = false, features = [\"rustls\", \"s3\"] }}\n{TOKIO}\n"
             ),
             main: PLAIN_MAIN,
         },
