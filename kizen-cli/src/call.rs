@@ -59,6 +59,15 @@ pub enum CallError {
 }
 
 impl CallError {
+    /// Says what went wrong on stderr (an error answer's status and body
+    /// are already there), and the exit code it calls for.
+    pub fn report(&self) -> ExitCode {
+        if !matches!(self, CallError::Status { .. }) {
+            eprintln!("error: {self}");
+        }
+        self.exit_code()
+    }
+
     /// 4 for a 4xx answer, 5 for a 5xx, 2 for a usage error, 1 otherwise.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {

@@ -19,7 +19,7 @@ use kizen_api::credentials::{API_KEY_VAR, BUSINESS_ID_VAR, USER_ID_VAR};
 use kizen_api::http::BASE_URL_VAR;
 use kizen_api::{BASE_URL, Client, Credentials};
 
-use call::{Call, CallError, Outcome};
+use call::{Call, Outcome};
 use wire::Wire;
 
 /// The command tree: the global flags, the generated areas, and the
@@ -149,12 +149,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(Outcome::Printed | Outcome::NoContent | Outcome::NotSent) => ExitCode::SUCCESS,
-        Err(error) => {
-            if !matches!(error, CallError::Status { .. }) {
-                eprintln!("error: {error}");
-            }
-            error.exit_code()
-        }
+        Err(error) => error.report(),
     }
 }
 

@@ -151,12 +151,7 @@ fn main() -> ExitCode {
     let call = call::Call { pretty: false, held: "\u{0}no tap" };
     match runtime.block_on(generated::run(&client, area, operation, matches, &call)) {
         Ok(_) => ExitCode::SUCCESS,
-        Err(error) => {
-            if !matches!(error, call::CallError::Status { .. }) {
-                eprintln!("error: {error}");
-            }
-            error.exit_code()
-        }
+        Err(error) => error.report(),
     }
 }
 "#;

@@ -95,10 +95,7 @@ pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Resu
     let mut forms: BTreeSet<Option<String>> = BTreeSet::new();
     for (area, mut list) in by_area {
         list.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-        let gate = match &list[0].0.feature {
-            Some(feature) => quote! { #[cfg(feature = #feature)] },
-            None => quote! {},
-        };
+        let gate = render::gate_any(&BTreeSet::from([list[0].0.feature.clone()]));
         let module = format_ident!("area_{}", area.to_snake_case());
         let about = match areas.features.get(&area) {
             Some(found) => format!("The operations of the vendor's page `{}`.", found.page),
@@ -243,6 +240,14 @@ mod tests {
         )
     }
 
+    /// Why generating the command line of `spec` and `client` failed.
+    fn refusal(spec: &Value, client: &str) -> String {
+        file(spec, client, "x-api", &areas())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
     fn spec(schema: Value) -> Value {
         serde_json::json!({"paths": {"/things/": {"get": {
             "operationId": "things_list",
@@ -309,15 +314,7 @@ mod tests {
     #[test]
     fn a_parameter_no_flag_can_carry_is_refused_naming_the_operation() {
         let spec = spec(serde_json::json!({"type": "object"}));
-        let err = file(
-            &spec,
-            &client("types::Filter", "types::Thing"),
-            "x-api",
-            &areas(),
-        )
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+        let err = refusal(&spec, &client("types::Filter", "types::Thing"));
         assert!(err.contains("cannot serve 1 operation(s)"), "{err}");
         assert!(
             err.contains("things_list: the query parameter `ids`"),
@@ -328,10 +325,7 @@ mod tests {
     #[test]
     fn an_answer_that_is_not_json_is_refused_naming_the_operation() {
         let spec = spec(serde_json::json!({"type": "string"}));
-        let err = file(&spec, &client("String", "ByteStream"), "x-api", &areas())
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = refusal(&spec, &client("String", "ByteStream"));
         assert!(err.contains("things_list"), "{err}");
         assert!(err.contains("`ByteStream`"), "{err}");
     }
@@ -373,10 +367,7 @@ mod tests {
     fn an_error_type_the_client_does_not_define_is_refused() {
         let spec = spec(serde_json::json!({"type": "integer"}));
         let client = client_with("i64", "types::Thing", "errors::ThingsListError", "");
-        let err = file(&spec, &client, "x-api", &areas())
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = refusal(&spec, &client);
         assert!(
             err.contains("things_list: its error type `errors::ThingsListError` is not an enum"),
             "{err}"

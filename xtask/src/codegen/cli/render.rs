@@ -293,8 +293,11 @@ pub(super) fn gate_any(features: &BTreeSet<Option<String>>) -> TokenStream {
     if features.contains(&None) {
         return quote!();
     }
-    let features = features.iter().flatten();
-    quote!(#[cfg(any(#(feature = #features),*))])
+    let features: Vec<&String> = features.iter().flatten().collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
 }
 
 /// A type as the client's file writes it (`types::X`, `errors::X`,
