@@ -14,6 +14,7 @@ pub mod types {
     #[cfg(feature = "s3")]
     ///`PresignedPostErrorResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PresignedPostErrorResponse {
         ///`detail`: the vendor's spec does not describe it.
         pub detail: ::std::collections::BTreeMap<
@@ -31,6 +32,7 @@ pub mod types {
     #[cfg(feature = "s3")]
     ///`PresignedPostResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PresignedPostResponse {
         ///When the presigned POST expires
         pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -56,6 +58,7 @@ pub mod types {
     #[cfg(feature = "s3")]
     ///`S3Object`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct S3Object {
         ///`common_key`: the vendor's spec does not describe it.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -101,57 +104,38 @@ pub mod types {
     }
     #[cfg(feature = "s3")]
     ///`S3PresignedPostRetrieveSource`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum S3PresignedPostRetrieveSource {
         ///`field_value`
-        #[serde(rename = "field_value")]
         FieldValue,
         ///`form_field_value`
-        #[serde(rename = "form_field_value")]
         FormFieldValue,
         ///`activity_field_value`
-        #[serde(rename = "activity_field_value")]
         ActivityFieldValue,
         ///`automation_value`
-        #[serde(rename = "automation_value")]
         AutomationValue,
         ///`employee_import`
-        #[serde(rename = "employee_import")]
         EmployeeImport,
         ///`record_import`
-        #[serde(rename = "record_import")]
         RecordImport,
         ///`meta_import`
-        #[serde(rename = "meta_import")]
         MetaImport,
         ///`smart_connector_import`
-        #[serde(rename = "smart_connector_import")]
         SmartConnectorImport,
         ///`knowledge_source`
-        #[serde(rename = "knowledge_source")]
         KnowledgeSource,
         ///`public_image`
-        #[serde(rename = "public_image")]
         PublicImage,
         ///`third_party_image`
-        #[serde(rename = "third_party_image")]
         ThirdPartyImage,
+        /// A value of `S3PresignedPostRetrieveSource` that the spec this crate was generated from does not list, kept as the server wrote it (a newer API than the crate). Match it with a `_` arm: once a release documents the value, it parses as its own variant.
+        Undocumented(super::drift::Undocumented),
     }
     #[cfg(feature = "s3")]
     impl ::std::fmt::Display for S3PresignedPostRetrieveSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::FieldValue => f.write_str("field_value"),
                 Self::FormFieldValue => f.write_str("form_field_value"),
                 Self::ActivityFieldValue => f.write_str("activity_field_value"),
@@ -163,6 +147,7 @@ pub mod types {
                 Self::KnowledgeSource => f.write_str("knowledge_source"),
                 Self::PublicImage => f.write_str("public_image"),
                 Self::ThirdPartyImage => f.write_str("third_party_image"),
+                Self::Undocumented(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -210,6 +195,7 @@ pub mod types {
     #[cfg(feature = "s3")]
     ///`S3SuccessCreateBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct S3SuccessCreateBody {
         ///ID of the business associated with the S3 object
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -932,6 +918,27 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "s3")]
+    impl ::serde::Serialize for S3PresignedPostRetrieveSource {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.collect_str(self)
+        }
+    }
+    #[cfg(feature = "s3")]
+    impl<'de> ::serde::Deserialize<'de> for S3PresignedPostRetrieveSource {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            super::drift::parse(
+                deserializer,
+                "S3PresignedPostRetrieveSource",
+                Self::Undocumented,
+            )
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Kizen API
@@ -1161,11 +1168,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => {
+                    super::drift::watch(
+                            info.operation_id,
+                            ResponseValue::from_response(response),
+                        )
+                        .await
+                }
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            super::drift::watch(
+                                    info.operation_id,
+                                    ResponseValue::from_response(response),
+                                )
+                                .await?,
                         ),
                     )
                 }
@@ -1271,7 +1288,13 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => {
+                    super::drift::watch(
+                            info.operation_id,
+                            ResponseValue::from_response(response),
+                        )
+                        .await
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1280,6 +1303,85 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Values an answer holds that the spec this crate was generated
+/// from does not list: the vendor's API is newer than the crate.
+///
+/// Such a value never fails a call. It is kept as the server wrote
+/// it (an enum's `Undocumented` variant), serialized back unchanged,
+/// and reported as a `tracing` event at level `WARN` on the target
+/// `<crate>::drift` (`kizen_api::drift`) with the fields
+/// `operation`, `type` and `value`, so that a change in the live API
+/// shows in the logs before a release of the crate documents it.
+pub mod drift {
+    /// A value the spec does not list, as the server wrote it.
+    ///
+    /// Read it with [`Undocumented::as_str`] or `Display`. Build
+    /// one with [`Undocumented::new`] only to send a value the
+    /// spec does not list, knowingly: the server may refuse it.
+    #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub struct Undocumented(::std::string::String);
+    impl Undocumented {
+        /// A value to send that the spec does not list.
+        pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self(value.into())
+        }
+        /// The value, as written.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::fmt::Display for Undocumented {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    ::std::thread_local! {
+        static OPERATION : ::std::cell::Cell < ::std::option::Option < & 'static str >> =
+        const { ::std::cell::Cell::new(None) };
+    }
+    /// `future` (an answer's decoding), with `operation` known to
+    /// [`parse`] while it runs: on every poll, on whichever thread.
+    #[doc(hidden)]
+    pub async fn watch<F: ::std::future::Future>(
+        operation: &'static str,
+        future: F,
+    ) -> F::Output {
+        let mut future = ::std::pin::pin!(future);
+        ::std::future::poll_fn(|cx| {
+                let previous = OPERATION.with(|o| o.replace(Some(operation)));
+                let poll = ::std::future::Future::poll(future.as_mut(), cx);
+                OPERATION.with(|o| o.set(previous));
+                poll
+            })
+            .await
+    }
+    /// An enum's value: a documented one by its `FromStr`, anything
+    /// else kept as `undocumented` and reported.
+    #[doc(hidden)]
+    pub fn parse<'de, D, E>(
+        deserializer: D,
+        type_name: &'static str,
+        undocumented: fn(Undocumented) -> E,
+    ) -> ::std::result::Result<E, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        E: ::std::str::FromStr,
+    {
+        let value: ::std::string::String = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        if let Ok(known) = value.parse() {
+            return Ok(known);
+        }
+        let operation = OPERATION.with(|o| o.get()).unwrap_or("(none)");
+        ::tracing::warn!(
+            target : ::std::concat!(::std::env!("CARGO_CRATE_NAME"), "::drift"),
+            operation, r#type = type_name, value = value.as_str(),
+            "an answer holds a value the spec does not list"
+        );
+        Ok(undocumented(Undocumented(value)))
+    }
 }
 /// The crate's cargo features, one per page (area) of the vendor's API reference, written by `cargo xtask generate`.
 ///

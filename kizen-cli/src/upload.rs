@@ -66,7 +66,7 @@ pub async fn run(
         }
         bar
     });
-    let mut options = UploadOptions::new(*source).public(matches.get_flag("public"));
+    let mut options = UploadOptions::new(source.clone()).public(matches.get_flag("public"));
     if let Some(bar) = &bar {
         let bar = bar.clone();
         options = options.on_progress(move |sent, total| {

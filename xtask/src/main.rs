@@ -108,6 +108,11 @@ enum Command {
     /// changelog's Unreleased entry that version's. Refused when the
     /// generated files are stale or the version breaks a promise.
     Release,
+    /// Check that the crate's version carries the bump its public Rust API
+    /// needs since the last release: the released and the committed spec
+    /// generated into a scratch crate (target/rust-api), documented as
+    /// rustdoc JSON and compared item by item. Names the item that decides.
+    SemverCheck,
     /// What depending on kizen-api costs: cold debug builds of a downstream
     /// crate (with and without the `upload` feature) against a floor crate
     /// holding only what a progenitor client needs, side by side; prints
@@ -213,6 +218,7 @@ fn main() -> ExitCode {
             !no_profiles,
         ),
         Command::Release => cmd::release::run(&folders),
+        Command::SemverCheck => cmd::semver::run(&folders, &root()),
         Command::BuildTimeAreas { rounds, peer } => {
             let options = cmd::area_build_time::Options { rounds, peer };
             cmd::area_build_time::run(&root(), &options).map(|report| {

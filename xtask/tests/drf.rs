@@ -57,6 +57,8 @@ regress.workspace = true
 reqwest = { workspace = true, features = ["json", "query", "form"] }
 serde.workspace = true
 serde_json.workspace = true
+# The `drift` events of undocumented values.
+tracing.workspace = true
 uuid.workspace = true
 "#;
 

@@ -191,7 +191,7 @@ impl Client {
                 .s3_presigned_post_retrieve()
                 .contenttype(content_type)
                 .filename(name)
-                .source(options.source)
+                .source(options.source.clone())
                 .send()
                 .await;
             let post = match post {

@@ -219,7 +219,9 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 /// A workspace of `members` at `work`, with this workspace's dependency
 /// versions and lock file.
-fn workspace(root: &Path, work: &Path, members: &[&str]) -> Result<()> {
+/// A workspace at `work` with `members`: the root's manifest (its
+/// dependencies and profiles) and `Cargo.lock`.
+pub(crate) fn workspace(root: &Path, work: &Path, members: &[&str]) -> Result<()> {
     let text = files::read(&root.join("Cargo.toml"))?;
     let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     let start = text.find("members = [").ok_or_else(|| {

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod import;
 pub mod merge;
 pub mod release;
+pub mod semver;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

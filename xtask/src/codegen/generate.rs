@@ -13,7 +13,7 @@ use crate::base::walk::METHODS;
 use crate::codegen::deps::Used;
 use crate::codegen::features::Areas;
 use crate::codegen::features::gate::{Fragment, Gates};
-use crate::codegen::{bounds, errors, features, multipart, paginate};
+use crate::codegen::{bounds, compat, errors, features, multipart, paginate};
 use crate::spec::names::Defined;
 
 /// Opens `generated.rs`: a reader (or a reviewer of a diff) must know at once
@@ -282,9 +282,11 @@ fn prepare(
                 .push(syn::parse_quote!(#![allow(unused_imports)]));
         }
     }
+    compat::types(&mut file);
     if crate::codegen::builders::module(&mut file).is_some() {
         errors::rewrite(&mut file, &plan.errors)?;
         multipart::rewrite(&mut file, &plan.uploads)?;
+        compat::watch(&mut file);
     }
     if last {
         let pages = paginate::items(value, &file);
@@ -292,6 +294,7 @@ fn prepare(
         file.items.extend(errors::items(&plan.errors)?);
         file.items.extend(multipart::items(&plan.uploads)?);
         file.items.extend(crate::spec::drf::nullable_items(value));
+        file.items.extend(compat::items());
         file.items.extend(features::docs(&plan.areas));
         file.items.extend(crate::codegen::templates::items(value));
     }

@@ -93,7 +93,7 @@ pub fn assess(
 }
 
 /// The version at `pointer` (keys) of a manifest.
-fn version_in(manifest: &CrateManifest, pointer: &[&str]) -> Result<Version> {
+pub fn version_in(manifest: &CrateManifest, pointer: &[&str]) -> Result<Version> {
     let mut value: Option<&toml::Value> = None;
     for (i, key) in pointer.iter().enumerate() {
         value = if i == 0 {

@@ -74,6 +74,9 @@ impl Printers {
                 fn #name(error: #ty) -> ::serde_json::Value {
                     match error {
                         #(#arms)*
+                        // The enum is `#[non_exhaustive]`; this crate is
+                        // generated from the same spec and never meets it.
+                        _ => ::serde_json::Value::Null,
                     }
                 }
             });

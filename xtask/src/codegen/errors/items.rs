@@ -206,7 +206,10 @@ fn enumeration(name: &str, doc: &str, members: &[&Typed]) -> TokenStream {
         .then(|| quote! { _ => Err(Error::UnexpectedResponse(response)), });
     quote! {
         #[doc = #doc]
+        // A status the vendor documents later is a new variant: a
+        // compatible version, as for the `types` (see `compat`).
         #[derive(Clone, Debug)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

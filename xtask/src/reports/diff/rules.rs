@@ -15,9 +15,10 @@ pub struct Rule {
     /// For a client on the wire.
     pub level: Level,
     /// For the generated crate's version (see `version`): what the change
-    /// does to the Rust API. Stricter than `level`: a property or an enum
-    /// value added is harmless on the wire, but it adds a public field or
-    /// variant, which breaks struct literals and exhaustive matches.
+    /// does to the Rust API. An added property or enum value is a minor
+    /// bump because the generated structs and enums are `#[non_exhaustive]`
+    /// (see `codegen::compat`); `cargo xtask semver` checks the Rust API
+    /// agrees.
     pub bump: Bump,
     pub doc: &'static str,
 }
@@ -66,18 +67,18 @@ rules! {
     REQUEST_BODY_ADDED = "request-body-added", Breaking, Major, "an operation now takes a body";
     REQUEST_BODY_REMOVED = "request-body-removed", Breaking, Major, "an operation no longer takes a body";
     REQUEST_MEDIA_TYPE_REMOVED = "request-media-type-removed", Breaking, Major, "a request body media type is no longer accepted";
-    REQUEST_PROPERTY_OPTIONAL_ADDED = "request-property-optional-added", Compatible, Major, "a new optional property in a request";
+    REQUEST_PROPERTY_OPTIONAL_ADDED = "request-property-optional-added", Compatible, Minor, "a new optional property in a request: a new builder setter (the struct is `#[non_exhaustive]`)";
     REQUEST_PROPERTY_REQUIRED_ADDED = "request-property-required-added", Breaking, Major, "a new required property in a request";
     REQUEST_PROPERTY_REMOVED = "request-property-removed", Breaking, Major, "the API stops reading a request property; the crate loses its setter";
     REQUEST_PROPERTY_BECAME_REQUIRED = "request-property-became-required", Breaking, Major, "an optional request property became required";
-    REQUEST_ENUM_VALUE_ADDED = "request-enum-value-added", Compatible, Major, "a request may send a new enum value";
-    RESPONSE_STATUS_ADDED = "response-status-added", Compatible, Major, "a new response status";
+    REQUEST_ENUM_VALUE_ADDED = "request-enum-value-added", Compatible, Minor, "a request may send a new enum value: a new variant of a `#[non_exhaustive]` enum";
+    RESPONSE_STATUS_ADDED = "response-status-added", Compatible, Major, "a new response status: it may change an operation's error or answer type";
     RESPONSE_STATUS_REMOVED = "response-status-removed", Breaking, Major, "a response status is gone";
     RESPONSE_MEDIA_TYPE_REMOVED = "response-media-type-removed", Breaking, Major, "a response media type is no longer returned";
-    RESPONSE_PROPERTY_ADDED = "response-property-added", Compatible, Major, "a new property in a response";
+    RESPONSE_PROPERTY_ADDED = "response-property-added", Compatible, Minor, "a new property in a response: a new field of a `#[non_exhaustive]` struct";
     RESPONSE_PROPERTY_REMOVED = "response-property-removed", Breaking, Major, "a response property is gone";
     RESPONSE_PROPERTY_BECAME_OPTIONAL = "response-property-became-optional", Breaking, Major, "a response property may now be absent";
-    RESPONSE_ENUM_VALUE_ADDED = "response-enum-value-added", Warning, Major, "a response may hold an enum value older clients cannot parse";
+    RESPONSE_ENUM_VALUE_ADDED = "response-enum-value-added", Compatible, Minor, "a response may hold a new enum value: older clients keep it as `Undocumented`, this one gets a variant of a `#[non_exhaustive]` enum";
     SCHEMA_TYPE_CHANGED = "schema-type-changed", Breaking, Major, "a schema's type or format changed";
     SCHEMA_ENUM_ADDED = "schema-enum-added", Breaking, Major, "values are now restricted to an enum";
     SCHEMA_ENUM_REMOVED = "schema-enum-removed", Compatible, Major, "values are no longer restricted to an enum";
@@ -86,7 +87,7 @@ rules! {
     UNCLASSIFIED_SCHEMA_CHANGE = "unclassified-schema-change", Warning, Major, "a schema keyword changed that the diff cannot classify (composition, additionalProperties, nullable, bounds, ...): review it";
     SECURITY_SCHEME_ADDED = "security-scheme-added", Warning, Minor, "a new security scheme";
     SECURITY_SCHEME_REMOVED = "security-scheme-removed", Breaking, Major, "a security scheme is gone";
-    SECURITY_REQUIREMENTS_CHANGED = "security-requirements-changed", Breaking, Major, "the top-level security requirements changed";
+    SECURITY_REQUIREMENTS_CHANGED = "security-requirements-changed", Compatible, Patch, "the top-level default requirements changed: what each operation requires is compared on its own (`operation-security-changed`)";
 }
 
 #[cfg(test)]
