@@ -13,18 +13,26 @@ use xtask::base::layout::{CLIENT_FILE, SPEC_FILE};
 use xtask::pages::import;
 use xtask::pipeline::{self, Input, Run};
 
+#[path = "next_pages/calls.rs"]
+mod calls;
 mod common;
 #[path = "next_pages/server.rs"]
 mod server;
 
+use calls::PRISM_CALLS;
 use server::{FIELD, LOOPING, pages_server};
 
-/// `openapi/` with the S3, Records, Custom Objects and Automations
-/// fixtures imported.
+/// `openapi/` with the S3, Records, Custom Objects, Automations and
+/// Object Types fixtures imported.
 fn project(dir: &Path) -> PathBuf {
     let openapi = dir.join("openapi");
     common::fixture_openapi(&openapi);
-    for page in ["records.md", "custom-objects.md", "automations.md"] {
+    for page in [
+        "records.md",
+        "custom-objects.md",
+        "automations.md",
+        "object-types.md",
+    ] {
         import::plan_file(&common::fixtures().join(page), &openapi)
             .and_then(|plan| plan.apply())
             .unwrap();
@@ -155,78 +163,6 @@ fn the_next_pages_generate_beside_s3() {
     );
 }
 
-/// Calls every operation of the fixtures 15 times through the generated
-/// client: each response must parse, and Prism must accept each request.
-const PRISM_CALLS: &str = r#"
-use kizen_api::types::{S3PresignedPostRetrieveSource, S3SuccessCreateBody};
-use kizen_api::{Client, Credentials};
-
-const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-
-#[tokio::main]
-async fn main() {
-    let base = std::env::args().nth(1).expect("base URL");
-    let credentials = Credentials::new("business", "user", "key").unwrap();
-    let client = Client::with_credentials(&base, credentials).unwrap();
-    let id = uuid::Uuid::parse_str(ID).unwrap();
-    if let Some(field) = std::env::args().nth(2) {
-        // Stream every value of `field`, two a page.
-        use futures_util::StreamExt;
-        let field = uuid::Uuid::parse_str(&field).unwrap();
-        let mut values = Vec::new();
-        let mut stream = client.records_field_values_list_stream(|b| b.field_id(field).page_size(2));
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(v) => values.push(v.value),
-                Err(e) => {
-                    println!("{} then error: {e}", values.join(","));
-                    return;
-                }
-            }
-        }
-        println!("{}", values.join(","));
-        return;
-    }
-    let (mut passed, mut failed) = (0, 0);
-    let mut check = |operation: &str, outcome: Result<(), String>| match outcome {
-        Ok(()) => passed += 1,
-        Err(e) => {
-            failed += 1;
-            eprintln!("{operation}: {e}");
-        }
-    };
-    for i in 0..15i64 {
-        let r = client.records_field_values_list().field_id(id).page(i + 1).page_size(10).send().await;
-        check("records_field_values_list", r.map(|_| ()).map_err(|e| e.to_string()));
-        let r = client.records_retrieve().id(id).send().await;
-        check("records_retrieve", r.map(|_| ()).map_err(|e| e.to_string()));
-        let r = client.custom_objects_list().page(i + 1).search("acme").send().await;
-        check("custom_objects_list", r.map(|_| ()).map_err(|e| e.to_string()));
-        let r = client.custom_objects_activity_retrieve().id(id).send().await;
-        check("custom_objects_activity_retrieve", r.map(|_| ()).map_err(|e| e.to_string()));
-        let r = client.automations_retrieve().id(id).send().await;
-        check("automations_retrieve", r.map(|_| ()).map_err(|e| e.to_string()));
-        let r = client
-            .s3_presigned_post_retrieve()
-            .contenttype("application/pdf")
-            .filename("resume.pdf")
-            .source(S3PresignedPostRetrieveSource::FieldValue)
-            .send()
-            .await;
-        check("s3_presigned_post_retrieve", r.map(|_| ()).map_err(|e| e.to_string()));
-        let body = S3SuccessCreateBody::builder()
-            .uuid(ID.to_string())
-            .key("uploads/resume.pdf".to_string())
-            .name("resume.pdf".to_string())
-            .etag("9e107d9d372bb6826bd81d3542a419d6".to_string());
-        let r = client.s3_success_create().source("FIELD_VALUE").body(body).send().await;
-        check("s3_success_create", r.map(|_| ()).map_err(|e| e.to_string()));
-    }
-    println!("{passed} passed, {failed} failed");
-    std::process::exit(if failed == 0 { 0 } else { 1 });
-}
-"#;
-
 /// A workspace at `dir` with the client and its mocks generated from the
 /// five pages, and a binary crate beside it that calls it (`calls`).
 fn generated_workspace(dir: &Path) -> Run {
@@ -238,7 +174,9 @@ fn generated_workspace(dir: &Path) -> Run {
         dir,
         &["kizen-api", "kizen-api-httpmock", "kizen-calls"],
         "kizen-calls",
-        "kizen-api = { path = \"../kizen-api\" }\nfutures-util.workspace = true\n",
+        "kizen-api = { path = \"../kizen-api\" }\nfutures-util.workspace = true\n\
+         serde_json.workspace = true\n\
+         tracing-subscriber = { workspace = true, features = [\"fmt\"] }\n",
         PRISM_CALLS,
     );
     run
@@ -275,7 +213,16 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     common::doc_without_warnings(dir.path(), &["kizen-api", "kizen-api-httpmock"]);
     // One feature per page; each compiles alone, the mocks with it.
     let areas = common::areas(dir.path(), "kizen-api");
-    assert_eq!(areas, ["automations", "custom-objects", "records", "s3"]);
+    assert_eq!(
+        areas,
+        [
+            "automations",
+            "custom-objects",
+            "object-types",
+            "records",
+            "s3"
+        ]
+    );
     // The Automations area sends a multipart form: its feature turns on
     // reqwest's `multipart` (off without `upload`), so it builds alone.
     let manifest = std::fs::read_to_string(dir.path().join("kizen-api/Cargo.toml")).unwrap();
@@ -303,7 +250,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(stdout.trim(), "105 passed, 0 failed");
+    assert_eq!(stdout.trim(), "120 passed, 0 failed");
 
     // A request that breaks the spec: not a uuid where the path wants one.
     // reqwest without a process-wide crypto provider: the TLS set-up is
@@ -358,6 +305,37 @@ fn the_generated_crate_compiles_and_works_against_prism() {
             && looped.contains("names a page already read"),
         "{looped}"
     );
+
+    // An answer from a newer server: a value the spec does not list and a
+    // field it does not describe. The call succeeds, the value is kept and
+    // serialized back as written, and a drift event names the operation,
+    // the type and the value.
+    let out = Command::new(&calls)
+        .args([&base, "drift"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("undocumented workflow"), "{stdout}");
+    let json: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(json["object_type"], "workflow", "{json}");
+    assert_eq!(json["name"], "Deals", "{json}");
+    let event = stderr
+        .lines()
+        .find(|l| l.contains("kizen_api::drift"))
+        .unwrap_or_else(|| panic!("no drift event: {stderr}"));
+    for part in [
+        "WARN",
+        "operation=\"custom_objects_type_retrieve\"",
+        "type=\"ObjectTypeEnum\"",
+        "value=\"workflow\"",
+    ] {
+        assert!(event.contains(part), "{part} not in {event}");
+    }
 }
 
 /// The command line, generated beside a client of the S3, Records and
@@ -369,7 +347,7 @@ fn the_command_line_follows_every_page_with_all_and_sends_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let openapi = dir.path().join("openapi");
     common::fixture_openapi(&openapi);
-    for page in ["records.md", "automations.md"] {
+    for page in ["records.md", "automations.md", "object-types.md"] {
         import::plan_file(&common::fixtures().join(page), &openapi)
             .and_then(|plan| plan.apply())
             .unwrap();
@@ -457,6 +435,16 @@ fn the_command_line_follows_every_page_with_all_and_sends_a_file() {
     assert_eq!(parts["file"].file_name.as_deref(), Some("minutes.txt"));
     assert_eq!(parts["name"].content, b"Minutes");
     assert_eq!(parts.len(), 2, "{parts:?}");
+
+    // An answer with a value the spec does not list: printed as written.
+    let answer: Value = serde_json::from_str(&kizen(&[
+        "object-types",
+        "custom-objects-type-retrieve",
+        "--id",
+        FIELD,
+    ]))
+    .unwrap();
+    assert_eq!(answer["object_type"], "workflow", "{answer}");
 }
 
 /// A crate without a dependency the generated code needs (`regress`, for
@@ -527,6 +515,7 @@ fn an_area_the_overlay_empties_gets_no_feature() {
         toml::Value::Array(vec![
             "automations".into(),
             "custom-objects".into(),
+            "object-types".into(),
             "s3".into()
         ])
     );

@@ -218,13 +218,14 @@ fn the_mocks_carry_the_clients_version() {
     let mocks = dir.path().join("kizen-api-httpmock");
     std::fs::create_dir_all(mocks.join("src")).unwrap();
     let manifest = std::fs::read_to_string(root.join("kizen-api-httpmock/Cargo.toml")).unwrap();
-    assert!(
-        manifest.contains("\nversion = \"0.1.0+1.0.0\"\n"),
-        "{manifest}"
-    );
+    // Its own version line, whatever the release.
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("version = "))
+        .unwrap_or_else(|| panic!("no version line: {manifest}"));
     std::fs::write(
         mocks.join("Cargo.toml"),
-        manifest.replace("\nversion = \"0.1.0+1.0.0\"\n", "\nversion = \"0.0.9\"\n"),
+        manifest.replacen(line, "version = \"0.0.9\"", 1),
     )
     .unwrap();
     xtask(&openapi, &krate, &["generate"]);

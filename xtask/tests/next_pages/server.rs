@@ -18,7 +18,9 @@ pub type Forms =
 /// host DRF believes it is, here another one). For `LOOPING`, page 2 links
 /// back to itself. Records each request's URL and whether it had the
 /// credentials. A multipart POST (an automation's attachment) is parsed
-/// into `Forms` and answered as created.
+/// into `Forms` and answered as created. A custom object's type is
+/// answered as a newer server would: `object_type` a value the spec does
+/// not list, and a field it does not describe.
 pub fn pages_server() -> (String, Seen, Forms) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let base = format!("http://{}", server.server_addr().to_ip().unwrap());
@@ -46,6 +48,17 @@ pub fn pages_server() -> (String, Seen, Forms) {
                 let response = tiny_http::Response::from_string(answer.to_string())
                     .with_status_code(201)
                     .with_header(header);
+                let _ = request.respond(response);
+                continue;
+            }
+            if url.ends_with("/type") {
+                // A newer server: a choice and a field the spec lacks.
+                let answer = serde_json::json!({
+                    "id": FIELD, "name": "Deals", "object_type": "workflow",
+                    "stages": [{"name": "won"}]
+                });
+                let response =
+                    tiny_http::Response::from_string(answer.to_string()).with_header(header);
                 let _ = request.respond(response);
                 continue;
             }

@@ -216,7 +216,7 @@ impl<'a> Diff<'a> {
                 // The crate's generated enum cannot parse an unknown value.
                 Direction::Response => (
                     rules::RESPONSE_ENUM_VALUE_ADDED,
-                    " (older clients cannot parse it)",
+                    " (older clients keep it as `Undocumented`)",
                 ),
             };
             self.push(rule, at, format!("enum value {value} added{why}"));
