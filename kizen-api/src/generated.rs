@@ -1132,7 +1132,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::PresignedPostResponse>,
-            Error<types::PresignedPostErrorResponse>,
+            Error<super::errors::S3PresignedPostRetrieveError>,
         > {
             let Self { client, contenttype, filename, source } = self;
             let contenttype = contenttype.map_err(Error::InvalidRequest)?;
@@ -1180,7 +1180,9 @@ pub mod builder {
                         Error::ErrorResponse(
                             super::drift::watch(
                                     info.operation_id,
-                                    ResponseValue::from_response(response),
+                                    super::errors::S3PresignedPostRetrieveError::from_response(
+                                        response,
+                                    ),
                                 )
                                 .await?,
                         ),
@@ -1251,7 +1253,12 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/s3/success`
-        pub async fn send(self) -> Result<ResponseValue<types::S3Object>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::S3Object>,
+            Error<super::errors::S3SuccessCreateError>,
+        > {
             let Self { client, source, body } = self;
             let source = source.map_err(Error::InvalidRequest)?;
             let body = body
@@ -1303,6 +1310,86 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// The error types of the operations: one enum per operation (an
+/// alias of a shared one where operations have the same statuses and
+/// bodies), one variant per documented error status, none where the
+/// vendor documents none yet. Each is `#[non_exhaustive]`: a status
+/// the vendor documents later is a new variant, a compatible version.
+pub mod errors {
+    #[allow(unused_imports)]
+    use super::{types, Error, ResponseValue};
+    /// A decoded body as the variant `variant` of an operation's enum,
+    /// with the response's status and headers. (Unused when the
+    /// areas that are on have no enum.)
+    #[allow(dead_code)]
+    fn wrap<T, V>(
+        value: ResponseValue<T>,
+        variant: impl FnOnce(T) -> V,
+    ) -> ResponseValue<V> {
+        let status = value.status();
+        let headers = value.headers().clone();
+        ResponseValue::new(variant(value.into_inner()), status, headers)
+    }
+    #[cfg(feature = "s3")]
+    ///The documented error responses of [`Client::s3_presigned_post_retrieve`](super::Client::s3_presigned_post_retrieve), by status, one variant each (the enum is `#[non_exhaustive]`): `400`: the vendor's spec does not describe it. `send` returns it as `Err(Error::ErrorResponse(value))`, `value.into_inner()` being this enum and `value.status()` the status; an undocumented status is `Error::UnexpectedResponse`, with its status and raw body.
+    pub type S3PresignedPostRetrieveError = shared::Status400PresignedPostErrorResponse;
+    #[cfg(feature = "s3")]
+    ///The documented error responses of [`Client::s3_success_create`](super::Client::s3_success_create): none yet, so every error status is `Error::UnexpectedResponse`, with its status and raw body. A status the vendor documents later becomes a variant (the enum is `#[non_exhaustive]`).
+    pub type S3SuccessCreateError = shared::NoErrorDocumented;
+    /// The enums, one per set of statuses and bodies, that the
+    /// operations' aliases name. Hidden: an operation that gains a
+    /// status moves to another set under the same alias, so code
+    /// names the alias, never the set.
+    #[doc(hidden)]
+    pub mod shared {
+        #[allow(unused_imports)]
+        use super::{types, wrap, Error, ResponseValue};
+        #[cfg(feature = "s3")]
+        ///The documented error responses of 1 operation(s) with these statuses and bodies (each names this enum by its own alias, `errors::<Operation>Error`): each variant holds its status's body, typed as its schema. `send` returns it as `Err(Error::ErrorResponse(value))`, `value.into_inner()` being this enum and `value.status()` the status; an undocumented status is `Error::UnexpectedResponse`, with its status and raw body.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub enum Status400PresignedPostErrorResponse {
+            ///`400`: the vendor's spec does not describe it. The body is `types::PresignedPostErrorResponse`.
+            Status400(types::PresignedPostErrorResponse),
+        }
+        #[cfg(feature = "s3")]
+        impl Status400PresignedPostErrorResponse {
+            /// Decodes a documented error response by its status.
+            #[doc(hidden)]
+            pub async fn from_response<E>(
+                response: reqwest::Response,
+            ) -> ::std::result::Result<ResponseValue<Self>, Error<E>> {
+                match response.status().as_u16() {
+                    400u16 => {
+                        let value = ResponseValue::<
+                            types::PresignedPostErrorResponse,
+                        >::from_response::<E>(response)
+                            .await?;
+                        Ok(wrap(value, Self::Status400))
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        }
+        #[cfg(feature = "s3")]
+        ///The documented error responses of 1 operation(s) with these statuses and bodies (each names this enum by its own alias, `errors::<Operation>Error`): each variant holds its status's body, typed as its schema. `send` returns it as `Err(Error::ErrorResponse(value))`, `value.into_inner()` being this enum and `value.status()` the status; an undocumented status is `Error::UnexpectedResponse`, with its status and raw body.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub enum NoErrorDocumented {}
+        #[cfg(feature = "s3")]
+        impl NoErrorDocumented {
+            /// Decodes a documented error response by its status.
+            #[doc(hidden)]
+            pub async fn from_response<E>(
+                response: reqwest::Response,
+            ) -> ::std::result::Result<ResponseValue<Self>, Error<E>> {
+                match response.status().as_u16() {
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        }
+    }
 }
 /// Values an answer holds that the spec this crate was generated
 /// from does not list: the vendor's API is newer than the crate.

@@ -121,7 +121,11 @@ mod area_s3 {
         if let Some(value) = p_source {
             request = request.source(value);
         }
-        call.answer(request.send().await, json).await
+        call.answer(
+                request.send().await,
+                error_json_status400_presigned_post_error_response,
+            )
+            .await
     }
     ///`s3 success-create`.
     fn command_s3_success_create() -> ::clap::Command {
@@ -231,6 +235,27 @@ mod area_s3 {
         {
             request = request.body(body);
         }
-        call.answer(request.send().await, json).await
+        call.answer(request.send().await, error_json_no_error_documented).await
+    }
+}
+#[cfg(feature = "s3")]
+///The body of an error answer decoded as `errors::shared::NoErrorDocumented`, as JSON (`null`: none).
+fn error_json_no_error_documented(
+    error: ::kizen_api::errors::shared::NoErrorDocumented,
+) -> ::serde_json::Value {
+    match error {
+        _ => ::serde_json::Value::Null,
+    }
+}
+#[cfg(feature = "s3")]
+///The body of an error answer decoded as `errors::shared::Status400PresignedPostErrorResponse`, as JSON (`null`: none).
+fn error_json_status400_presigned_post_error_response(
+    error: ::kizen_api::errors::shared::Status400PresignedPostErrorResponse,
+) -> ::serde_json::Value {
+    match error {
+        ::kizen_api::errors::shared::Status400PresignedPostErrorResponse::Status400(
+            body,
+        ) => json(body),
+        _ => ::serde_json::Value::Null,
     }
 }

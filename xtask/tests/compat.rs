@@ -35,7 +35,8 @@ fn spec_bump(old: &Value, new: &Value) -> Option<Bump> {
     diff::compare(old, new).iter().map(|c| c.rule.bump).max()
 }
 
-const TYPE_PATH: &str = "/paths/~1api~1custom-objects~1{id}~1type/get/parameters";
+/// The Object Types page's operation.
+const OPERATION: &str = "/paths/~1api~1custom-objects~1{id}~1type/get";
 
 #[test]
 fn additions_are_compatible_versions_a_removal_is_not_and_the_rust_api_agrees() {
@@ -43,8 +44,8 @@ fn additions_are_compatible_versions_a_removal_is_not_and_the_rust_api_agrees() 
     let base = spec(tempfile::tempdir().unwrap().path(), &["object-types.md"]);
     let with_objects = spec(tempfile::tempdir().unwrap().path(), &["custom-objects.md"]);
 
-    // The vendor adds an enum value, an optional response property and an
-    // optional query parameter.
+    // The vendor adds an enum value, an optional response property, an
+    // optional query parameter and an error status.
     let mut added = base.clone();
     added
         .pointer_mut("/components/schemas/ObjectTypeEnum/enum")
@@ -57,12 +58,23 @@ fn additions_are_compatible_versions_a_removal_is_not_and_the_rust_api_agrees() 
         .unwrap()
         .insert("color".into(), json!({"type": "string"}));
     added
-        .pointer_mut(TYPE_PATH)
+        .pointer_mut(&format!("{OPERATION}/parameters"))
         .and_then(Value::as_array_mut)
         .unwrap()
         .push(
             json!({"in": "query", "name": "include_archived", "required": false,
             "schema": {"type": "boolean"}}),
+        );
+    // And an error status, to an operation that documented none (its
+    // errors were an alias of the enum shared with S3's confirmation).
+    added
+        .pointer_mut(&format!("{OPERATION}/responses"))
+        .and_then(Value::as_object_mut)
+        .unwrap()
+        .insert(
+            "404".into(),
+            json!({"description": "No such object.", "content": {"application/json":
+                {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}}}),
         );
     // The vendor removes a response property.
     let mut removed = base.clone();
@@ -103,6 +115,7 @@ fn additions_are_compatible_versions_a_removal_is_not_and_the_rust_api_agrees() 
         "variant kizen_api::generated::types::ObjectTypeEnum::Workflow",
         "field kizen_api::generated::types::CustomObjectType::color",
         "method kizen_api::generated::builder::CustomObjectsTypeRetrieve::include_archived",
+        "variant kizen_api::generated::errors::CustomObjectsTypeRetrieveError::Status404",
     ] {
         assert!(
             additions.iter().any(|c| c.item == item),

@@ -85,6 +85,7 @@ const COVERED: &[&str] = &[
     "request-property-became-required",
     "request-enum-value-added",
     "response-status-added",
+    "response-error-status-added",
     "response-status-removed",
     "response-media-type-removed",
     "response-property-added",
@@ -249,8 +250,15 @@ rule_case!(
     }
 );
 rule_case!(response_status_added, "response-status-added", |_, s| {
-    at(s, SUCCESS)["responses"]["404"] = json!({"description": "no such upload"});
+    at(s, SUCCESS)["responses"]["201"] = json!({"description": "stored anew"});
 });
+rule_case!(
+    response_error_status_added,
+    "response-error-status-added",
+    |_, s| {
+        at(s, SUCCESS)["responses"]["404"] = json!({"description": "no such upload"});
+    }
+);
 rule_case!(
     response_status_removed,
     "response-status-removed",

@@ -197,8 +197,10 @@ impl Client {
             let post = match post {
                 Ok(post) => post.into_inner(),
                 Err(progenitor_client::Error::ErrorResponse(response)) => {
+                    let crate::errors::S3PresignedPostRetrieveError::Status400(body) =
+                        response.into_inner();
                     return Err(UploadError::Rejected {
-                        detail: response.into_inner().detail,
+                        detail: body.detail,
                     });
                 }
                 Err(e) => return Err(api_error(Step::PresignedPost, e).await),

@@ -165,7 +165,7 @@ pub fn client(server: &Server, policy: RetryPolicy, timeouts: Timeouts) -> Clien
 
 pub async fn get(
     client: &Client,
-) -> Result<(), Error<kizen_api::types::PresignedPostErrorResponse>> {
+) -> Result<(), Error<kizen_api::errors::S3PresignedPostRetrieveError>> {
     client
         .s3_presigned_post_retrieve()
         .contenttype("application/pdf")

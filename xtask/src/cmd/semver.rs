@@ -196,7 +196,11 @@ impl Scratch {
             .env_remove("RUSTC_WORKSPACE_WRAPPER")
             .env_remove("RUSTDOCFLAGS")
             .args(["rustdoc", "--quiet", "--lib", "-p", PACKAGE, "--"])
+            // Hidden items too: an operation's error alias names an enum of
+            // the hidden `errors::shared`, which the comparison reads
+            // through it (hidden items themselves are not compared).
             .args(["-Z", "unstable-options", "--output-format", "json"])
+            .arg("--document-hidden-items")
             .output()
             .map_err(|e| Error::Command {
                 command: "cargo rustdoc".into(),

@@ -123,6 +123,25 @@ fn surface(doc: &Value) -> BTreeMap<String, Entry> {
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     let item = |id: &Value| -> Option<&Value> { index.get(&id_text(id)) };
+    // `#[doc(hidden)]` is not public API (cargo-semver-checks agrees): the
+    // hidden items, and everything in a hidden module, are not compared,
+    // but an alias may name them.
+    let path_of = |summary: &Value| -> String {
+        let segments: Vec<&str> = summary
+            .get("path")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        segments.join("::")
+    };
+    let hidden_modules: Vec<String> = paths
+        .iter()
+        .filter(|(id, s)| {
+            s.get("kind").and_then(Value::as_str) == Some("module")
+                && index.get(*id).is_some_and(is_hidden)
+        })
+        .map(|(_, s)| format!("{}::", path_of(s)))
+        .collect();
     for (id, summary) in paths {
         if summary.get("crate_id").and_then(Value::as_u64) != Some(0) {
             continue;
@@ -131,12 +150,15 @@ fn surface(doc: &Value) -> BTreeMap<String, Entry> {
         if it.get("visibility").and_then(Value::as_str) != Some("public") {
             continue;
         }
-        let path: Vec<&str> = summary
-            .get("path")
-            .and_then(Value::as_array)
-            .map(|p| p.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let path = path.join("::");
+        let path = path_of(summary);
+        if is_hidden(it) || hidden_modules.iter().any(|m| path.starts_with(m)) {
+            continue;
+        }
+        // An alias of one of the crate's structs or enums is that type
+        // under the alias's name: the errors of operations that share
+        // statuses are aliases of one enum, and an operation that gains a
+        // status gets an enum of its own, under the same name.
+        let it = aliased(it, &item).unwrap_or(it);
         let Some((kind, inner)) = it
             .get("inner")
             .and_then(Value::as_object)
@@ -220,6 +242,15 @@ fn surface(doc: &Value) -> BTreeMap<String, Entry> {
     out
 }
 
+/// The struct or enum of this crate that `it`, a type alias, names.
+fn aliased<'a>(it: &Value, item: &dyn Fn(&Value) -> Option<&'a Value>) -> Option<&'a Value> {
+    let target = item(it.pointer("/inner/type_alias/type/resolved_path/id")?)?;
+    let inner = target.get("inner")?;
+    (target.get("crate_id").and_then(Value::as_u64) == Some(0)
+        && (inner.get("struct").is_some() || inner.get("enum").is_some()))
+    .then_some(target)
+}
+
 /// A struct's field ids (plain or tuple).
 fn struct_fields(inner: &Value) -> Vec<Value> {
     if let Some(fields) = inner
@@ -293,7 +324,9 @@ fn impls<'a>(
                     .flatten()
                     .filter_map(item)
                 {
-                    if method.get("visibility").and_then(Value::as_str) != Some("public") {
+                    if method.get("visibility").and_then(Value::as_str) != Some("public")
+                        || is_hidden(method)
+                    {
                         continue;
                     }
                     let name = method.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -308,6 +341,19 @@ fn impls<'a>(
             }
         }
     }
+}
+
+/// Whether an item is `#[doc(hidden)]`.
+fn is_hidden(item: &Value) -> bool {
+    item.get("attrs")
+        .and_then(Value::as_array)
+        .is_some_and(|attrs| {
+            attrs.iter().any(|a| {
+                a.get("other")
+                    .and_then(Value::as_str)
+                    .is_some_and(|text| text.replace(' ', "").contains("doc(hidden)"))
+            })
+        })
 }
 
 fn id_text(id: &Value) -> String {

@@ -11,14 +11,15 @@ use super::{Body, Status, Typed};
 use crate::base::error::{Error, Result};
 use crate::spec::names;
 
-/// The `errors` module (nothing when no operation is typed). An operation
-/// whose statuses and body types no other has gets its own enum,
-/// `<Operation>Error`. Operations that share them share one enum, in
-/// `errors::shared`, named after its variants, and each gets a type alias
-/// `<Operation>Error` for it: on authentik, 1189 typed operations have 7
-/// distinct sets, and an enum with its async decoder per operation was a
-/// tenth of the crate to compile. The caller's code is the same either
-/// way (`AdminAppsListError::Status403(e)` matches through the alias).
+/// The `errors` module (nothing when no operation is typed). Each set of
+/// statuses and body types gets one enum, in the hidden `errors::shared`,
+/// named after its variants, and each operation a type alias
+/// `<Operation>Error` for its set's: on authentik, 1189 typed operations
+/// have 7 distinct sets, and an enum with its async decoder per operation
+/// was a tenth of the crate to compile. Every operation is an alias, even
+/// alone in its set: when it gains a status it moves to another set, and
+/// the code that names it (`AdminAppsListError::Status403(e)` matches
+/// through the alias) still compiles.
 pub fn items(typed: &[Typed]) -> Result<Vec<syn::Item>> {
     if typed.is_empty() {
         return Ok(Vec::new());
@@ -32,58 +33,39 @@ pub fn items(typed: &[Typed]) -> Result<Vec<syn::Item>> {
             None => groups.push((signature, vec![t])),
         }
     }
-    let mut own = Vec::new();
     let mut shared = Vec::new();
     let mut aliases = Vec::new();
     let mut taken = BTreeSet::new();
     for (signature, members) in &groups {
-        if let [t] = members.as_slice() {
-            let method = names::method_name(&t.operation_id);
-            let doc = format!(
-                "The documented error responses of [`Client::{method}`](super::Client::{method}), \
-                 by status: each variant holds its status's body, typed as its schema. {USE}"
-            );
-            own.push(enumeration(&t.name(), &doc, members));
-            continue;
-        }
         let mut name: String = signature
             .iter()
             .map(|(variant, body)| format!("{variant}{}", body.as_deref().unwrap_or_default()))
             .collect();
+        if name.is_empty() {
+            name = NO_ERROR_DOCUMENTED.to_string();
+        }
         while !taken.insert(name.clone()) {
             name.push('_');
         }
         let doc = format!(
-            "The documented error responses of {} operations that share their statuses and \
-             bodies (each names this enum by its own alias, `errors::<Operation>Error`): each \
-             variant holds its status's body, typed as its schema. {USE}",
+            "The documented error responses of {} operation(s) with these statuses and bodies \
+             (each names this enum by its own alias, `errors::<Operation>Error`): each variant \
+             holds its status's body, typed as its schema. {USE}",
             members.len()
         );
         shared.push(enumeration(&name, &doc, members));
         let ident = format_ident!("{name}");
         for t in members {
-            let alias = format_ident!("{}", t.name());
-            let method = names::method_name(&t.operation_id);
-            let statuses: Vec<String> = t
-                .variants
-                .iter()
-                .map(|v| format!("`{}`: {}", v.key, described(&v.description)))
-                .collect();
-            let doc = format!(
-                "The documented error responses of [`Client::{method}`](super::Client::{method}), \
-                 by status (the enum is shared with the operations that have the same ones): \
-                 {}.",
-                statuses.join("; ")
-            );
-            aliases.push(quote! {
-                #[doc = #doc]
-                pub type #alias = shared::#ident;
-            });
+            aliases.push(alias(t, &ident));
         }
     }
     let shared = (!shared.is_empty()).then(|| {
         quote! {
-            /// The enums that several operations share (see their aliases).
+            /// The enums, one per set of statuses and bodies, that the
+            /// operations' aliases name. Hidden: an operation that gains a
+            /// status moves to another set under the same alias, so code
+            /// names the alias, never the set.
+            #[doc(hidden)]
             pub mod shared {
                 #[allow(unused_imports)]
                 use super::{types, wrap, Error, ResponseValue};
@@ -92,10 +74,11 @@ pub fn items(typed: &[Typed]) -> Result<Vec<syn::Item>> {
         }
     });
     let tokens = quote! {
-        /// The error types of operations whose documented error responses
-        /// differ from status to status: one enum per operation (an alias of
-        /// a shared one where operations have the same statuses and bodies),
-        /// one variant per status.
+        /// The error types of the operations: one enum per operation (an
+        /// alias of a shared one where operations have the same statuses and
+        /// bodies), one variant per documented error status, none where the
+        /// vendor documents none yet. Each is `#[non_exhaustive]`: a status
+        /// the vendor documents later is a new variant, a compatible version.
         pub mod errors {
             #[allow(unused_imports)]
             use super::{types, Error, ResponseValue};
@@ -110,7 +93,6 @@ pub fn items(typed: &[Typed]) -> Result<Vec<syn::Item>> {
                 ResponseValue::new(variant(value.into_inner()), status, headers)
             }
 
-            #(#own)*
             #(#aliases)*
             #shared
         }
@@ -119,6 +101,40 @@ pub fn items(typed: &[Typed]) -> Result<Vec<syn::Item>> {
         .map(|file| file.items)
         .map_err(|e| Error::Unparsable(format!("the `errors` module: {e}")))
 }
+
+/// `<Operation>Error`, the alias by which the operation `t` (and its
+/// callers) name its set's enum `ident`, documented with its statuses.
+fn alias(t: &Typed, ident: &syn::Ident) -> TokenStream {
+    let alias = format_ident!("{}", t.name());
+    let method = names::method_name(&t.operation_id);
+    let statuses: Vec<String> = t
+        .variants
+        .iter()
+        .map(|v| format!("`{}`: {}", v.key, described(&v.description)))
+        .collect();
+    let doc = if statuses.is_empty() {
+        format!(
+            "The documented error responses of [`Client::{method}`](super::Client::{method}): \
+             none yet, so every error status is `Error::UnexpectedResponse`, with its status and \
+             raw body. A status the vendor documents later becomes a variant (the enum is \
+             `#[non_exhaustive]`)."
+        )
+    } else {
+        format!(
+            "The documented error responses of [`Client::{method}`](super::Client::{method}), \
+             by status, one variant each (the enum is `#[non_exhaustive]`): {}. {USE}",
+            statuses.join("; ")
+        )
+    };
+    quote! {
+        #[doc = #doc]
+        pub type #alias = shared::#ident;
+    }
+}
+
+/// The shared enum of the operations that document no error status: no
+/// variant yet (every error status is `Error::UnexpectedResponse`).
+const NO_ERROR_DOCUMENTED: &str = "NoErrorDocumented";
 
 /// How to use an error enum, in its docs.
 const USE: &str = "`send` returns it as `Err(Error::ErrorResponse(value))`, \

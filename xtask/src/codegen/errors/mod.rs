@@ -12,8 +12,13 @@
 //! undocumented status stays progenitor's `Error::UnexpectedResponse`, with
 //! the status and the raw body.
 //!
-//! Operations whose error responses all have one body type (or none) keep
-//! progenitor's own error type.
+//! Every operation gets its enum, even one whose error responses all have
+//! one body type, or none at all (an enum without variants): a status the
+//! vendor documents later is then a new variant of a `#[non_exhaustive]`
+//! enum, a compatible version, where progenitor's own error type (that
+//! body's type, or `()`) would change. AWS's SDK does the same (an error
+//! enum per operation). The one exception is an operation whose only error
+//! body is not JSON: progenitor's own type serves it.
 
 use std::collections::BTreeSet;
 
@@ -113,7 +118,7 @@ impl Typed {
     }
 }
 
-/// The operations of `spec` whose error responses differ. `locate` names
+/// The operations of `spec` that get an error enum. `locate` names
 /// the file a pointer comes from. A body the enum cannot hold (an error
 /// response that is not JSON, beside others that differ) is an error
 /// naming the operation, before anything is generated.
@@ -184,11 +189,12 @@ pub fn plan(spec: &Value, locate: &dyn Fn(&str) -> String) -> Result<Vec<Typed>>
                 description,
             });
         }
-        if kinds.len() < 2 {
-            continue;
-        }
         let pointer = json::join(&json::join("/paths", path), method);
         if let Some((key, media)) = raw {
+            if kinds.len() < 2 {
+                // One error body, not JSON: progenitor's own type serves it.
+                continue;
+            }
             let at = json::join(&json::join(&pointer, "responses"), &key);
             return Err(Error::invalid(
                 locate(&at),
@@ -298,16 +304,30 @@ mod tests {
     }
 
     #[test]
-    fn only_operations_whose_error_bodies_differ_are_typed() {
+    fn every_operation_is_typed_but_one_whose_one_error_body_is_not_json() {
         let ok = json!({"description": ""});
         let generic = json!({"description": "denied", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/GenericError"}}}});
+        let statuses = |typed: Vec<Typed>| -> Vec<Vec<String>> {
+            typed
+                .iter()
+                .map(|t| t.variants.iter().map(|v| v.status.variant()).collect())
+                .collect()
+        };
+        // One error type, no error body, no error status: an enum each, so
+        // that a status documented later is a variant.
         let same = plan_of(json!({"200": ok, "400": generic, "403": generic})).unwrap_or_default();
-        assert!(same.is_empty(), "one error type: progenitor's own");
+        assert_eq!(statuses(same), [["Status400", "Status403"]]);
         let bodiless = plan_of(json!({"200": ok, "400": ok, "404": ok})).unwrap_or_default();
+        assert_eq!(statuses(bodiless), [["Status400", "Status404"]]);
+        let none = plan_of(json!({"200": ok})).unwrap_or_default();
+        assert_eq!(statuses(none), [Vec::<String>::new()]);
+        let html =
+            json!({"description": "", "content": {"text/html": {"schema": {"type": "string"}}}});
+        let not_json = plan_of(json!({"200": ok, "503": html})).unwrap_or_default();
         assert!(
-            bodiless.is_empty(),
-            "no error body at all: progenitor's own"
+            not_json.is_empty(),
+            "one error body, not JSON: progenitor's own"
         );
 
         let typed = plan_of(json!({
@@ -349,7 +369,7 @@ mod tests {
         let text = prettyplease::unparse(&file);
         assert!(text.contains("Status400(types::ValidationError)"), "{text}");
         assert!(
-            text.contains("404u16 => Ok(wrap(ResponseValue::empty(response)"),
+            text.contains("404u16 => {\n                        Ok(wrap(ResponseValue::empty(response)"),
             "{text}"
         );
         assert!(text.contains("500u16..=599u16 =>"), "{text}");
@@ -392,9 +412,16 @@ mod tests {
                 .count(),
             1
         );
-        // A set of its own: its own enum, as before.
-        assert!(text.contains("pub enum CListError {"), "{text}");
-        assert!(!text.contains("pub type CListError"), "{text}");
+        // A set of its own: an alias too, so that the operation keeps its
+        // name when a new status moves it to another set.
+        assert!(
+            text.contains("pub type CListError = shared::Status400ValidationErrorStatus404;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[doc(hidden)]\n    pub mod shared"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -58,7 +58,8 @@ pub fn rewrite(file: &mut syn::File, typed: &[Typed]) -> Result<()> {
                 replaced: 0,
             };
             decode.visit_block_mut(&mut f.block);
-            if decode.replaced == 0 {
+            // Without a documented error status there is nothing to decode.
+            if decode.replaced == 0 && !t.variants.is_empty() {
                 return Err(shape_error(
                     t,
                     "`send` decodes no error with `Error::ErrorResponse(ResponseValue::from_response(..))`",

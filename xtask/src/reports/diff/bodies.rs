@@ -67,8 +67,19 @@ impl<'a> Diff<'a> {
         }
         for status in new_responses.into_iter().flatten().map(|(s, _)| s) {
             if old.and_then(|o| o.get(status)).is_none() {
+                // Every operation's errors are an enum by status (see
+                // `codegen::errors`): an error status is a new variant.
+                let error = status == "default"
+                    || status.starts_with(['4', '5'])
+                        && (status.len() == 3
+                            || status.eq_ignore_ascii_case("4XX")
+                            || status.eq_ignore_ascii_case("5XX"));
                 self.push(
-                    rules::RESPONSE_STATUS_ADDED,
+                    if error {
+                        rules::RESPONSE_ERROR_STATUS_ADDED
+                    } else {
+                        rules::RESPONSE_STATUS_ADDED
+                    },
                     at,
                     format!("response {status} added"),
                 );

@@ -72,7 +72,8 @@ rules! {
     REQUEST_PROPERTY_REMOVED = "request-property-removed", Breaking, Major, "the API stops reading a request property; the crate loses its setter";
     REQUEST_PROPERTY_BECAME_REQUIRED = "request-property-became-required", Breaking, Major, "an optional request property became required";
     REQUEST_ENUM_VALUE_ADDED = "request-enum-value-added", Compatible, Minor, "a request may send a new enum value: a new variant of a `#[non_exhaustive]` enum";
-    RESPONSE_STATUS_ADDED = "response-status-added", Compatible, Major, "a new response status: it may change an operation's error or answer type";
+    RESPONSE_STATUS_ADDED = "response-status-added", Compatible, Major, "a new success status: it may change the operation's answer type";
+    RESPONSE_ERROR_STATUS_ADDED = "response-error-status-added", Compatible, Minor, "a new error status (4xx, 5xx, `default`): a new variant of the operation's `#[non_exhaustive]` error enum";
     RESPONSE_STATUS_REMOVED = "response-status-removed", Breaking, Major, "a response status is gone";
     RESPONSE_MEDIA_TYPE_REMOVED = "response-media-type-removed", Breaking, Major, "a response media type is no longer returned";
     RESPONSE_PROPERTY_ADDED = "response-property-added", Compatible, Minor, "a new property in a response: a new field of a `#[non_exhaustive]` struct";
