@@ -472,4 +472,69 @@ mod tests {
         assert_eq!(needed(&changes), Bump::Major);
         assert_eq!(needed(&compare(&old, &old)), Bump::Patch);
     }
+
+    /// An alias `c::A` of an enum in the hidden module `c::hidden`, whose
+    /// target is the enum `target` (its id) with `variants`.
+    fn aliased(target: u32, variants: &[&str]) -> Value {
+        let mut doc = doc(&[], &[], true);
+        let index = doc["index"].as_object_mut().unwrap();
+        let mut ids = Vec::new();
+        for (i, name) in variants.iter().enumerate() {
+            let id = 300 + i;
+            ids.push(json!(id));
+            index.insert(
+                id.to_string(),
+                json!({"name": name, "visibility": "default",
+                "inner": {"variant": {"kind": "plain", "discriminant": null}}}),
+            );
+        }
+        index.insert(
+            target.to_string(),
+            json!({"name": format!("E{target}"), "crate_id": 0,
+            "visibility": "public", "attrs": ["non_exhaustive"],
+            "inner": {"enum": {"variants": ids, "generics": {"params": []}, "impls": []}}}),
+        );
+        index.insert(
+            "9".into(),
+            json!({"name": "hidden", "visibility": "public",
+            "attrs": [{"other": "#[doc(hidden)]"}], "inner": {"module": {"items": []}}}),
+        );
+        index.insert(
+            "8".into(),
+            json!({"name": "A", "visibility": "public", "attrs": [],
+            "inner": {"type_alias": {"type": {"resolved_path": {"path": "hidden::E", "id": target}},
+                "generics": {"params": []}}}}),
+        );
+        let paths = doc["paths"].as_object_mut().unwrap();
+        paths.insert(
+            target.to_string(),
+            json!({"crate_id": 0,
+            "path": ["c", "hidden", format!("E{target}")], "kind": "enum"}),
+        );
+        paths.insert(
+            "9".into(),
+            json!({"crate_id": 0, "path": ["c", "hidden"], "kind": "module"}),
+        );
+        paths.insert(
+            "8".into(),
+            json!({"crate_id": 0, "path": ["c", "A"], "kind": "type_alias"}),
+        );
+        doc
+    }
+
+    #[test]
+    fn an_alias_is_read_as_the_type_it_names_and_hidden_items_are_not_compared() {
+        // The alias moves to another hidden enum with one more variant:
+        // the variant is an addition under the alias's name, the hidden
+        // enum that went is not API.
+        let changes = compare(&aliased(50, &["S400"]), &aliased(60, &["S400", "S404"]));
+        assert_eq!(needed(&changes), Bump::Minor, "{changes:#?}");
+        assert_eq!(
+            changes.iter().map(|c| c.item.as_str()).collect::<Vec<_>>(),
+            ["variant c::A::S404"]
+        );
+        // A variant gone under the alias is major.
+        let changes = compare(&aliased(50, &["S400", "S404"]), &aliased(60, &["S400"]));
+        assert_eq!(needed(&changes), Bump::Major, "{changes:#?}");
+    }
 }

@@ -369,7 +369,9 @@ mod tests {
         let text = prettyplease::unparse(&file);
         assert!(text.contains("Status400(types::ValidationError)"), "{text}");
         assert!(
-            text.contains("404u16 => {\n                        Ok(wrap(ResponseValue::empty(response)"),
+            text.contains(
+                "404u16 => {\n                        Ok(wrap(ResponseValue::empty(response)"
+            ),
             "{text}"
         );
         assert!(text.contains("500u16..=599u16 =>"), "{text}");
