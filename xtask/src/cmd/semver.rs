@@ -18,7 +18,7 @@ use std::process::{Command, ExitCode};
 use semver::Version;
 use serde_json::Value;
 
-use super::Folders;
+use super::{Folders, bench};
 use crate::base::error::{Error, Result};
 use crate::base::layout::SPEC_FILE;
 use crate::base::{files, json};
@@ -32,25 +32,6 @@ use crate::reports::version::{self, RELEASED_FILE};
 /// named as users name them.
 const PACKAGE: &str = "kizen-api";
 const KRATE: &str = "kizen_api";
-
-/// What the generated code uses, as the client crate has it.
-const MANIFEST: &str = r#"[package]
-name = "kizen-api"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-chrono.workspace = true
-futures-util.workspace = true
-progenitor-client.workspace = true
-regress.workspace = true
-reqwest = { workspace = true, features = ["json", "query", "form", "multipart", "stream"] }
-serde.workspace = true
-serde_json.workspace = true
-tracing.workspace = true
-uuid.workspace = true
-"#;
 
 const CREDENTIALS: &str = r#"
 /// Kizen's credentials.
@@ -166,8 +147,13 @@ impl Scratch {
         let src = krate.join("src");
         std::fs::create_dir_all(&src).map_err(|e| Error::io(&src, e))?;
         super::area_build_time::workspace(root, work, &["api"])?;
-        write_if_changed(&krate.join("Cargo.toml"), MANIFEST)?;
-        let lib = super::bench::client_lib(
+        // What the generated code uses: the manifest of the crates the
+        // pipeline generates for benchmarks, under the client's name.
+        let from = format!("name = \"{}\"", bench::AUTHENTIK_PACKAGE);
+        let manifest =
+            bench::AUTHENTIK_MANIFEST.replacen(&from, &format!("name = \"{PACKAGE}\""), 1);
+        write_if_changed(&krate.join("Cargo.toml"), &manifest)?;
+        let lib = bench::client_lib(
             "The client's public API, generated for `cargo xtask semver-check`.",
             KRATE,
             CREDENTIALS,

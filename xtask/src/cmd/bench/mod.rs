@@ -61,6 +61,9 @@ actions:
             schema: {type: object}
 ";
 
+/// The package name of [`AUTHENTIK_MANIFEST`].
+pub const AUTHENTIK_PACKAGE: &str = "authentik-client";
+
 /// The client crate generation targets on authentik (its dependencies are
 /// what the generated code uses).
 pub const AUTHENTIK_MANIFEST: &str = r#"[package]
