@@ -41,6 +41,9 @@
 //! client's retries: see [`flaky`].
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, a nightly toolchain): each item behind a cargo
+// feature says so on its page ("Available on crate feature `s3` only").
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip] // prettyplease formats it; rustfmt would only churn the diff
 #[allow(clippy::all, clippy::unwrap_used, clippy::expect_used)]

@@ -115,6 +115,9 @@
 //! - `http2`: HTTP/2 by ALPN (off: Kizen's API is small JSON requests).
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, a nightly toolchain): each item behind a cargo
+// feature says so on its page ("Available on crate feature `s3` only").
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The crate names itself, as generated code may: a PATCH body's clearable
 // fields are `::kizen_api::Nullable` (see docs/drf.md).

@@ -241,3 +241,40 @@ fn the_mocks_carry_the_clients_version() {
         "{err}"
     );
 }
+
+/// A published companion names the client's version it was generated
+/// with: a requirement the current version does not meet is refused.
+#[test]
+fn the_mocks_require_the_clients_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (openapi, krate) = project(dir.path(), &common::fixture_spec(), "0.1.0+1.0.0");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mocks = dir.path().join("kizen-api-httpmock");
+    std::fs::create_dir_all(mocks.join("src")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("kizen-api-httpmock/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find(|l| l.starts_with("version = "))
+        .unwrap_or_else(|| panic!("no version line: {manifest}"));
+    let requirement = manifest
+        .lines()
+        .find(|l| l.starts_with("kizen-api = "))
+        .unwrap_or_else(|| panic!("no kizen-api dependency: {manifest}"));
+    let stale = requirement
+        .split("version = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the dependency has no version: {requirement}"));
+    let written = manifest
+        .replacen(version, "version = \"0.1.0+1.0.0\"", 1)
+        .replacen(&format!("version = \"{stale}\""), "version = \"0.0.1\"", 1);
+    std::fs::write(mocks.join("Cargo.toml"), written).unwrap();
+    xtask(&openapi, &krate, &["generate"]);
+    let (out, err) = xtask(&openapi, &krate, &["generate", "--check"]);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("kizen-api-httpmock/Cargo.toml requires")
+            && err.contains("`0.0.1`, which 0.1.0 does not meet"),
+        "{err}"
+    );
+}

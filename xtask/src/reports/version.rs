@@ -53,6 +53,9 @@ pub struct Verdict {
     pub metadata: BuildMetadata,
     /// The crates generated from the same spec, with their versions.
     pub companions: Vec<(String, Version)>,
+    /// Each companion's version requirement on the crate (a path
+    /// dependency with a version, so that it can be published).
+    pub requirements: Vec<(String, String)>,
 }
 
 /// The crate's verdict, or `None` when it records no release (a crate the
@@ -70,6 +73,19 @@ pub fn assess(
     };
     let current = version_in(manifest, &["package", "version"])?;
     let released = version_in(manifest, &["package", "metadata", "release", "version"])?;
+    let requirements = companions
+        .iter()
+        .filter_map(|c| {
+            let client = manifest.name.as_deref()?;
+            let req = c
+                .table
+                .get("dependencies")?
+                .get(client)?
+                .get("version")?
+                .as_str()?;
+            Some((c.path.clone(), req.to_string()))
+        })
+        .collect();
     let companions = companions
         .iter()
         .map(|c| Ok((c.path.clone(), version_in(c, &["package", "version"])?)))
@@ -89,6 +105,7 @@ pub fn assess(
         needed,
         metadata,
         companions,
+        requirements,
     }))
 }
 
@@ -200,6 +217,18 @@ impl Verdict {
                     self.manifest,
                     self.current,
                     self.expected()
+                ));
+            }
+        }
+        let core = Version::new(self.current.major, self.current.minor, self.current.patch);
+        for (manifest, requirement) in &self.requirements {
+            let meets = semver::VersionReq::parse(requirement).is_ok_and(|r| r.matches(&core));
+            if !meets {
+                problems.push(format!(
+                    "{manifest} requires {} `{requirement}`, which {core} does not meet: set \
+                     `version = \"{core}\"` in its dependency on it (published crates name \
+                     the version they were generated with)",
+                    self.manifest
                 ));
             }
         }
