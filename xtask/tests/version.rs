@@ -209,23 +209,31 @@ fn a_release_of_an_unchanged_version_does_nothing() {
     );
 }
 
+/// A folder for the mocks beside the project at `dir`, with the real mocks'
+/// manifest and its own version line (whatever the release), for a test
+/// to edit and write.
+fn mocks_beside(dir: &Path) -> (std::path::PathBuf, String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mocks = dir.join("kizen-api-httpmock");
+    std::fs::create_dir_all(mocks.join("src")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("kizen-api-httpmock/Cargo.toml")).unwrap();
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("version = "))
+        .unwrap_or_else(|| panic!("no version line: {manifest}"))
+        .to_string();
+    (mocks, manifest, line)
+}
+
 /// The mocks are generated from the same spec: they carry the same version.
 #[test]
 fn the_mocks_carry_the_clients_version() {
     let dir = tempfile::tempdir().unwrap();
     let (openapi, krate) = project(dir.path(), &common::fixture_spec(), "0.1.0+1.0.0");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mocks = dir.path().join("kizen-api-httpmock");
-    std::fs::create_dir_all(mocks.join("src")).unwrap();
-    let manifest = std::fs::read_to_string(root.join("kizen-api-httpmock/Cargo.toml")).unwrap();
-    // Its own version line, whatever the release.
-    let line = manifest
-        .lines()
-        .find(|l| l.starts_with("version = "))
-        .unwrap_or_else(|| panic!("no version line: {manifest}"));
+    let (mocks, manifest, line) = mocks_beside(dir.path());
     std::fs::write(
         mocks.join("Cargo.toml"),
-        manifest.replacen(line, "version = \"0.0.9\"", 1),
+        manifest.replacen(&line, "version = \"0.0.9\"", 1),
     )
     .unwrap();
     xtask(&openapi, &krate, &["generate"]);
@@ -248,14 +256,7 @@ fn the_mocks_carry_the_clients_version() {
 fn the_mocks_require_the_clients_version() {
     let dir = tempfile::tempdir().unwrap();
     let (openapi, krate) = project(dir.path(), &common::fixture_spec(), "0.1.0+1.0.0");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mocks = dir.path().join("kizen-api-httpmock");
-    std::fs::create_dir_all(mocks.join("src")).unwrap();
-    let manifest = std::fs::read_to_string(root.join("kizen-api-httpmock/Cargo.toml")).unwrap();
-    let version = manifest
-        .lines()
-        .find(|l| l.starts_with("version = "))
-        .unwrap_or_else(|| panic!("no version line: {manifest}"));
+    let (mocks, manifest, version) = mocks_beside(dir.path());
     let requirement = manifest
         .lines()
         .find(|l| l.starts_with("kizen-api = "))
@@ -266,7 +267,7 @@ fn the_mocks_require_the_clients_version() {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("the dependency has no version: {requirement}"));
     let written = manifest
-        .replacen(version, "version = \"0.1.0+1.0.0\"", 1)
+        .replacen(&version, "version = \"0.1.0+1.0.0\"", 1)
         .replacen(&format!("version = \"{stale}\""), "version = \"0.0.1\"", 1);
     std::fs::write(mocks.join("Cargo.toml"), written).unwrap();
     xtask(&openapi, &krate, &["generate"]);
