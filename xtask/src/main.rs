@@ -108,6 +108,12 @@ enum Command {
     /// changelog's Unreleased entry that version's. Refused when the
     /// generated files are stale or the version breaks a promise.
     Release,
+    /// The release's plan and its `kizen` archives (what cargo-dist does
+    /// for oxide.rs), run by `.github/workflows/release.yml`.
+    Dist {
+        #[command(subcommand)]
+        command: Dist,
+    },
     /// Check that the crate's version carries the bump its public Rust API
     /// needs since the last release: the released and the committed spec
     /// generated into a scratch crate (target/rust-api), documented as
@@ -135,6 +141,36 @@ enum Command {
         /// peer to compare with; without it, only our crate is measured.
         #[arg(long, value_name = "DIR")]
         peer: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Dist {
+    /// Print the release as JSON: the tag, the crates in publishing order,
+    /// one archive per target (the build matrix), and every reason the tree
+    /// cannot be released (versions, tag, the recorded release, the
+    /// changelog entry). With --tag, exit 1 when there is one.
+    Plan {
+        /// The tag being released (`v0.2.0`).
+        #[arg(long)]
+        tag: Option<String>,
+        /// Write the release's notes (the changelog's entry) to FILE.
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+    },
+    /// Pack `kizen` for one target: `kizen-cli-<target>.tar.gz` (`.zip` on
+    /// Windows) and its `.sha256`, with the README and license texts.
+    Build {
+        /// The Rust target triple.
+        #[arg(long)]
+        target: String,
+        /// A `kizen` already built for the target; without it, `cargo build
+        /// --release --locked -p kizen-cli --target <TARGET>` builds one.
+        #[arg(long, value_name = "FILE")]
+        binary: Option<PathBuf>,
+        /// Where the archive and its checksum go.
+        #[arg(long, value_name = "DIR", default_value_os_t = root().join("target/dist"))]
+        out: PathBuf,
     },
 }
 
@@ -218,6 +254,23 @@ fn main() -> ExitCode {
             !no_profiles,
         ),
         Command::Release => cmd::release::run(&folders),
+        Command::Dist { command } => match command {
+            Dist::Plan { tag, notes } => {
+                cmd::dist::plan(&folders, &root(), &cmd::dist::PlanOptions { tag, notes })
+            }
+            Dist::Build {
+                target,
+                binary,
+                out,
+            } => cmd::dist::build(
+                &root(),
+                &cmd::dist::BuildOptions {
+                    target,
+                    binary,
+                    out,
+                },
+            ),
+        },
         Command::SemverCheck => cmd::semver::run(&folders, &root()),
         Command::BuildTimeAreas { rounds, peer } => {
             let options = cmd::area_build_time::Options { rounds, peer };

@@ -279,3 +279,59 @@ fn the_mocks_require_the_clients_version() {
         "{err}"
     );
 }
+
+/// A release that needs a newer Rust says so: the Unreleased entry names
+/// the new `rust-version`, the version must move, and the release records
+/// it for the next one.
+#[test]
+fn a_raised_rust_version_is_in_the_changelog_and_needs_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (openapi, krate) = project(dir.path(), &common::fixture_spec(), "0.1.0+1.0.0");
+    // The crate inherits `rust-version` from the workspace above it.
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[workspace]\n\n[workspace.package]\nrust-version = \"1.90\"\n",
+    )
+    .unwrap();
+    let (out, err) = xtask(&openapi, &krate, &["generate"]);
+    assert!(out.status.success(), "{err}");
+    let log = changelog(&krate);
+    assert!(
+        log.contains("No API change since 0.1.0.\n\n**Requires Rust 1.90 or newer** (`rust-version`; 0.1.0 required 1.88).\n"),
+        "{log}"
+    );
+    let (out, err) = xtask(&openapi, &krate, &["generate", "--check"]);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("rust-version is 1.90, but 0.1.0 was released with 1.88: a release that changes the Rust it needs is a new version; set `version = \"0.1.1+1.0.0\"`"),
+        "{err}"
+    );
+
+    set_version(&krate, "0.1.1+1.0.0");
+    let (out, err) = xtask(&openapi, &krate, &["generate", "--check"]);
+    assert!(out.status.success(), "{err}");
+    let (out, err) = xtask(&openapi, &krate, &["release"]);
+    assert!(out.status.success(), "{err}");
+    let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest
+            .contains("[package.metadata.release]\nversion = \"0.1.1\"\nrust-version = \"1.90\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        changelog(&krate)
+            .contains("## 0.1.1\n\nNo API change since 0.1.0.\n\n**Requires Rust 1.90 or newer**"),
+        "{}",
+        changelog(&krate)
+    );
+    // Recorded: the next entry no longer mentions it.
+    xtask(&openapi, &krate, &["generate"]);
+    let (out, err) = xtask(&openapi, &krate, &["generate", "--check"]);
+    assert!(out.status.success(), "{err}");
+    let log = changelog(&krate);
+    let unreleased = log
+        .split("<!-- unreleased:end -->")
+        .next()
+        .unwrap_or_default();
+    assert!(!unreleased.contains("Requires Rust"), "{log}");
+}

@@ -5,6 +5,7 @@ pub mod area_build_time;
 pub mod bench;
 pub mod build_time;
 pub mod diff;
+pub mod dist;
 pub mod fetch;
 pub mod generate;
 pub mod import;

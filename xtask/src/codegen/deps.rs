@@ -170,6 +170,9 @@ pub struct CrateManifest {
     /// Its text, which generation rewrites (the area features) without
     /// reading the file again.
     pub text: String,
+    /// `package.rust-version`, read through `rust-version.workspace = true`
+    /// from the workspace's manifest: the oldest Rust the crate promises.
+    pub rust_version: Option<String>,
 }
 
 impl CrateManifest {
@@ -197,12 +200,14 @@ impl CrateManifest {
             .chain(name.as_deref())
             .map(|name| name.replace('-', "_"))
             .collect();
+        let rust_version = rust_version(&value, krate)?;
         Ok(Some(CrateManifest {
             path,
             name,
             crates,
             table: value,
             text,
+            rust_version,
         }))
     }
 
@@ -267,6 +272,43 @@ impl CrateManifest {
             .and_then(toml::Value::as_array)
             .is_some_and(|list| list.iter().any(|f| f.as_str() == Some(name)))
     }
+}
+
+/// The crate's `rust-version`: its own, or (`rust-version.workspace =
+/// true`) the one of the nearest workspace manifest above `krate`.
+fn rust_version(manifest: &toml::Table, krate: &Path) -> Result<Option<String>> {
+    let Some(value) = manifest.get("package").and_then(|p| p.get("rust-version")) else {
+        return Ok(None);
+    };
+    if let Some(version) = value.as_str() {
+        return Ok(Some(version.to_string()));
+    }
+    let root = std::path::absolute(krate).map_err(|source| Error::Io {
+        path: krate.to_path_buf(),
+        source,
+    })?;
+    for dir in root.ancestors().skip(1) {
+        let path = dir.join("Cargo.toml");
+        if !path.is_file() {
+            continue;
+        }
+        let text = files::read(&path)?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            Error::invalid(
+                path.display().to_string(),
+                "",
+                format!("not a Cargo manifest: {e}"),
+            )
+        })?;
+        if let Some(workspace) = table.get("workspace") {
+            let version = workspace
+                .get("package")
+                .and_then(|p| p.get("rust-version"))
+                .and_then(toml::Value::as_str);
+            return Ok(version.map(str::to_string));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

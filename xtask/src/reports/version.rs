@@ -56,6 +56,10 @@ pub struct Verdict {
     /// Each companion's version requirement on the crate (a path
     /// dependency with a version, so that it can be published).
     pub requirements: Vec<(String, String)>,
+    /// The `rust-version` recorded with the release
+    /// (`[package.metadata.release] rust-version`) and the crate's own,
+    /// when they differ: the changelog says so.
+    pub rust_version: Option<(String, String)>,
 }
 
 /// The crate's verdict, or `None` when it records no release (a crate the
@@ -97,6 +101,19 @@ pub fn assess(
         .max_by_key(|c| c.rule.bump)
         .map(|c| (next(&released, c.rule.bump), c.rule.bump, c.clone()));
     let metadata = vendor_metadata(spec);
+    let recorded = manifest
+        .table
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("release"))
+        .and_then(|r| r.get("rust-version"))
+        .and_then(toml::Value::as_str);
+    let rust_version = match (recorded, &manifest.rust_version) {
+        (Some(recorded), Some(current)) if recorded != current => {
+            Some((recorded.to_string(), current.clone()))
+        }
+        _ => None,
+    };
     Ok(Some(Verdict {
         manifest: manifest.path.clone(),
         current,
@@ -106,6 +123,7 @@ pub fn assess(
         metadata,
         companions,
         requirements,
+        rust_version,
     }))
 }
 
@@ -232,6 +250,23 @@ impl Verdict {
                 ));
             }
         }
+        if let Some((recorded, now)) = &self.rust_version
+            && current == self.released
+        {
+            problems.push(format!(
+                "rust-version is {now}, but {} was released with {recorded}: a release \
+                 that changes the Rust it needs is a new version; {}",
+                self.released,
+                format_args!(
+                    "set `version = \"{}\"` in {}",
+                    Version {
+                        build: self.metadata.clone(),
+                        ..next(&self.released, Bump::Minor)
+                    },
+                    self.manifest
+                )
+            ));
+        }
         if self.current.build != self.metadata {
             problems.push(format!(
                 "version {} should carry the vendor's API version `{}` (info.version) as \
@@ -299,6 +334,13 @@ impl Verdict {
                     diff::markdown(&self.changes).trim_end()
                 );
             }
+        }
+        if let Some((recorded, now)) = &self.rust_version {
+            let _ = writeln!(
+                entry,
+                "\n**Requires Rust {now} or newer** (`rust-version`; {} required {recorded}).",
+                self.released
+            );
         }
         Ok(format!("{before}{START}{entry}{END}{after}"))
     }
