@@ -123,6 +123,8 @@ def drill() -> None:
         failed = set(re.findall(r"`(-p [^`]+)`", output))
         if failed != {SNAPSHOTS}:
             fail(f"failed targets {sorted(failed)}, expected only `{SNAPSHOTS}`:\n{output[-6000:]}")
+        built = re.search(r"Finished `test` profile .* in (.+)$", output, re.M)
+        print(f"drill: the crates the change touched rebuilt in {built.group(1) if built else '?'}")
         failures = re.findall(r"^test (\S+) \.\.\. FAILED$", output, re.M)
         passed = sum(int(n) for n in re.findall(r"test result: \w+\. (\d+) passed", output))
         print(

@@ -162,9 +162,20 @@ pub fn workspace(dir: &Path, members: &[&str], calls: &str, dependencies: &str, 
 }
 
 /// The target folder the generated workspaces build in: under this
-/// workspace's, kept between runs, shared (the crates' names differ).
+/// workspace's, kept between runs, shared (the crates' names differ). Only
+/// their final artifacts (binaries, docs) land there: see [`build_dir`].
 pub fn generated_target() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/generated-crates")
+}
+
+/// Where the generated workspaces' intermediate artifacts go: this
+/// workspace's own target folder (Cargo's `build.build-dir`), so that a
+/// dependency they build as this workspace does (same profile, lock file
+/// and features) is reused, not built again; their binaries stay apart in
+/// [`generated_target`] (a generated `kizen` must not replace the one
+/// kizen-cli's tests run).
+pub fn build_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
 }
 
 /// `cargo <args> --offline` in the generated workspace `dir`. Not linted:
@@ -176,6 +187,7 @@ pub fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .arg("--offline")
         .env("CARGO_TARGET_DIR", generated_target())
+        .env("CARGO_BUILD_BUILD_DIR", build_dir())
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("CLIPPY_ARGS")
         .output()
@@ -196,6 +208,7 @@ pub fn doc_without_warnings(dir: &Path, packages: &[&str]) {
         .arg("--offline")
         .env("CARGO_TARGET_DIR", generated_target())
         .env("RUSTDOCFLAGS", "-D warnings")
+        .env("CARGO_BUILD_BUILD_DIR", build_dir())
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("CLIPPY_ARGS")
         .output()
