@@ -125,6 +125,9 @@ def drill() -> None:
             fail(f"failed targets {sorted(failed)}, expected only `{SNAPSHOTS}`:\n{output[-6000:]}")
         built = re.search(r"Finished `test` profile .* in (.+)$", output, re.M)
         print(f"drill: the crates the change touched rebuilt in {built.group(1) if built else '?'}")
+        runs = re.findall(r"Running (\S+) .*?finished in ([\d.]+)s", output, re.S)
+        slow = [f"{name} {float(secs):.0f}s" for name, secs in runs if float(secs) >= 5]
+        print(f"drill: the test binaries that took 5 s or more: {', '.join(slow) or 'none'}")
         failures = re.findall(r"^test (\S+) \.\.\. FAILED$", output, re.M)
         passed = sum(int(n) for n in re.findall(r"test result: \w+\. (\d+) passed", output))
         print(
