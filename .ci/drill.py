@@ -74,8 +74,12 @@ def git(*args: str) -> str:
 
 
 def cargo(*args: str) -> subprocess.CompletedProcess:
+    """Its standard error in its standard output, in the order written (a
+    test binary's name, then its results)."""
     print(f"drill: cargo {' '.join(args)}", flush=True)
-    return subprocess.run(["cargo", *args], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        ["cargo", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
 
 
 def xtask(*args: str) -> subprocess.CompletedProcess:
@@ -109,17 +113,17 @@ def drill() -> None:
 
         imported = xtask("import", str(page), "--generate")
         if imported.returncode != 0:
-            fail(f"the import failed:\n{imported.stderr}")
+            fail(f"the import failed:\n{imported.stderr or imported.stdout}")
         client = (ROOT / "kizen-api/src/generated.rs").read_text()
         if PROPERTY not in client:
             fail(f"the regenerated client has no `{PROPERTY}`")
 
         tests = cargo("test", "--workspace", "--no-fail-fast")
-        output = tests.stdout + tests.stderr
+        output = tests.stdout
         if tests.returncode == 0:
             fail("every test passed: the snapshot tests did not see the change")
         if "could not compile" in output or re.search(r"^error\[E\d+\]", output, re.M):
-            fail(f"something no longer compiles:\n{tests.stderr[-6000:]}")
+            fail(f"something no longer compiles:\n{output[-6000:]}")
         failed = set(re.findall(r"`(-p [^`]+)`", output))
         if failed != {SNAPSHOTS}:
             fail(f"failed targets {sorted(failed)}, expected only `{SNAPSHOTS}`:\n{output[-6000:]}")

@@ -219,7 +219,7 @@ fn generate_build_and_call(
         prism_probe.replace("async fn main", "pub async fn main"),
         UPLOAD_PROGRAM.replace("async fn main", "pub async fn main")
     );
-    common::workspace(
+    let ws = common::workspace(
         dir.path(),
         &[
             "authentik-client",
@@ -234,7 +234,7 @@ fn generate_build_and_call(
         &program,
     );
     let out = common::cargo(
-        dir.path(),
+        &ws,
         &[
             "build",
             "--quiet",
@@ -252,14 +252,14 @@ fn generate_build_and_call(
         String::from_utf8_lossy(&out.stderr)
     );
     // Every item documented: the client crate warns on a missing doc.
-    common::doc_without_warnings(dir.path(), &["authentik-client"]);
+    common::doc_without_warnings(&ws, &["authentik-client"]);
     // One feature per area; each compiles alone, the mocks with it (on
     // the areas CI generates; the whole API's 27 by hand).
     if let Some(areas) = areas {
         let features = common::areas(dir.path(), "authentik-client");
         assert_eq!(features, areas);
         common::check_each_area(
-            dir.path(),
+            &ws,
             &features,
             &[("authentik-client", ""), ("authentik-client-httpmock", "")],
         );

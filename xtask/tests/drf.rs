@@ -349,7 +349,7 @@ fn the_client_compiles_and_reads_every_get_from_prism() {
     assert!(reads >= 14, "only {reads} GET operations");
     assert!(writes >= 8, "only {writes} create/update operations");
     let count = reads + writes;
-    common::workspace(
+    let ws = common::workspace(
         dir.path(),
         &["posthog-client", "posthog-calls"],
         "posthog-calls",
@@ -357,14 +357,14 @@ fn the_client_compiles_and_reads_every_get_from_prism() {
          serde_json.workspace = true\nprogenitor-client.workspace = true\n",
         &program,
     );
-    let out = common::cargo(dir.path(), &["build", "--quiet", "-p", "posthog-calls"]);
+    let out = common::cargo(&ws, &["build", "--quiet", "-p", "posthog-calls"]);
     assert!(
         out.status.success(),
         "the generated client does not compile:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     // Every generated item documented (pages, Nullable, builders...).
-    common::doc_without_warnings(dir.path(), &["posthog-client"]);
+    common::doc_without_warnings(&ws, &["posthog-client"]);
     let prism = common::Prism::start(&krate.join("openapi.json"));
     let out = Command::new(common::built("posthog-calls"))
         .arg(&prism.base)

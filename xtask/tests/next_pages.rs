@@ -164,13 +164,14 @@ fn the_next_pages_generate_beside_s3() {
 }
 
 /// A workspace at `dir` with the client and its mocks generated from the
-/// five pages, and a binary crate beside it that calls it (`calls`).
-fn generated_workspace(dir: &Path) -> Run {
+/// five pages, and a binary crate beside it that calls it (`calls`); and
+/// where to build it.
+fn generated_workspace(dir: &Path) -> (Run, PathBuf) {
     let openapi = project(dir);
     let krate = crate_copy(dir);
     let run = generate(&openapi, &krate);
     xtask::base::files::write(&run.outputs).unwrap();
-    common::workspace(
+    let ws = common::workspace(
         dir,
         &["kizen-api", "kizen-api-httpmock", "kizen-calls"],
         "kizen-calls",
@@ -179,7 +180,7 @@ fn generated_workspace(dir: &Path) -> Run {
          tracing-subscriber = { workspace = true, features = [\"fmt\"] }\n",
         PRISM_CALLS,
     );
-    run
+    (run, ws)
 }
 
 /// The generated crate compiles, and against a server no one here wrote
@@ -189,10 +190,10 @@ fn generated_workspace(dir: &Path) -> Run {
 #[test]
 fn the_generated_crate_compiles_and_works_against_prism() {
     let dir = tempfile::tempdir().unwrap();
-    let run = generated_workspace(dir.path());
+    let (run, ws) = generated_workspace(dir.path());
     // The mocks generated for the five pages compile too.
     let out = common::cargo(
-        dir.path(),
+        &ws,
         &[
             "build",
             "--quiet",
@@ -210,7 +211,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     // Every generated item documented, on the pages with list pages and
     // PATCH bodies (`pages::Page`, `Nullable`), as CI checks Kizen's; the
     // Automations page's indented prose fails rustdoc unless it is tidied.
-    common::doc_without_warnings(dir.path(), &["kizen-api", "kizen-api-httpmock"]);
+    common::doc_without_warnings(&ws, &["kizen-api", "kizen-api-httpmock"]);
     // One feature per page; each compiles alone, the mocks with it.
     let areas = common::areas(dir.path(), "kizen-api");
     assert_eq!(
@@ -232,7 +233,7 @@ fn the_generated_crate_compiles_and_works_against_prism() {
     );
     assert_eq!(common::areas(dir.path(), "kizen-api-httpmock"), areas);
     common::check_each_area(
-        dir.path(),
+        &ws,
         &areas,
         &[("kizen-api", "rustls"), ("kizen-api-httpmock", "")],
     );
@@ -357,7 +358,7 @@ fn the_command_line_follows_every_page_with_all_and_sends_a_file() {
     copy_dir(&root.join("kizen-cli"), &dir.path().join("kizen-cli"));
     let run = generate(&openapi, &krate);
     xtask::base::files::write(&run.outputs).unwrap();
-    common::workspace(
+    let ws = common::workspace(
         dir.path(),
         // Its own name: the other test's `kizen-calls` binary shares the
         // target folder.
@@ -366,7 +367,7 @@ fn the_command_line_follows_every_page_with_all_and_sends_a_file() {
         "kizen-api = { path = \"../kizen-api\" }\n",
         "fn main() {}\n",
     );
-    let out = common::cargo(dir.path(), &["build", "--quiet", "-p", "kizen-cli"]);
+    let out = common::cargo(&ws, &["build", "--quiet", "-p", "kizen-cli"]);
     assert!(
         out.status.success(),
         "the generated command line does not compile:\n{}",

@@ -131,8 +131,15 @@ impl Drop for Prism {
 
 /// Makes `dir` a workspace of `members` (the project's workspace manifest,
 /// lock and README, so versions are the project's), with the binary crate
-/// `calls` depending on `dependencies` and running `main`.
-pub fn workspace(dir: &Path, members: &[&str], calls: &str, dependencies: &str, main: &str) {
+/// `calls` depending on `dependencies` and running `main`; returns where
+/// to build it: its [`mirror`], named after `calls`.
+pub fn workspace(
+    dir: &Path,
+    members: &[&str],
+    calls: &str,
+    dependencies: &str,
+    main: &str,
+) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
@@ -159,6 +166,57 @@ pub fn workspace(dir: &Path, members: &[&str], calls: &str, dependencies: &str, 
     )
     .unwrap();
     std::fs::write(crate_dir.join("src/main.rs"), main).unwrap();
+    mirror(dir, calls)
+}
+
+/// `dir` copied to a stable folder, `target/generated-workspaces/<name>`,
+/// file by file, each written only when its contents changed (and what
+/// `dir` no longer has removed): the generated workspace is built there, so
+/// that a run which generates what the last one did finds its crates
+/// fresh (Cargo goes by paths and times), as trybuild does. The drill's
+/// second run of the suite, and a developer's, rebuild only what changed.
+/// One name per test: two tests must not share one.
+pub fn mirror(dir: &Path, name: &str) -> PathBuf {
+    let to = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/generated-workspaces")
+        .join(name);
+    sync(dir, &to);
+    to
+}
+
+fn sync(from: &Path, to: &Path) {
+    if to.is_file() {
+        std::fs::remove_file(to).unwrap();
+    }
+    std::fs::create_dir_all(to).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        names.insert(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            sync(&source, &target);
+            continue;
+        }
+        let bytes = std::fs::read(&source).unwrap();
+        if std::fs::read(&target).ok().as_deref() != Some(bytes.as_slice()) {
+            if target.is_dir() {
+                std::fs::remove_dir_all(&target).unwrap();
+            }
+            std::fs::write(&target, bytes).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(to).unwrap() {
+        let entry = entry.unwrap();
+        if !names.contains(&entry.file_name()) {
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
 }
 
 /// The target folder the generated workspaces build in: under this
