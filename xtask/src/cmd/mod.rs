@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::base::error::{Result, Warning};
 use crate::base::files::{self, Staged};
 use crate::base::layout::SPEC_FILE;
+use crate::codegen::deps::CrateManifest;
 use crate::pages::folder::Folder;
 use crate::pages::import::{Plan, Report, Writes};
 use crate::pipeline::{self, Input, Observer, Run};
@@ -175,6 +176,17 @@ fn print_warnings(warnings: &[Warning]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
+}
+
+/// The client crate's manifest, which must exist.
+fn client_manifest(krate: &Path) -> Result<CrateManifest> {
+    CrateManifest::read(krate)?.ok_or_else(|| {
+        crate::base::error::Error::invalid(
+            krate.join("Cargo.toml").display().to_string(),
+            "",
+            "expected the client crate's manifest",
+        )
+    })
 }
 
 fn success(ok: bool) -> ExitCode {

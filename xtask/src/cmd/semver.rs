@@ -42,13 +42,7 @@ impl progenitor_client::ClientHooks<Credentials> for Client {}
 "#;
 
 pub fn run(folders: &Folders, root: &Path) -> Result<ExitCode> {
-    let manifest = CrateManifest::read(&folders.krate)?.ok_or_else(|| {
-        Error::invalid(
-            folders.krate.join("Cargo.toml").display().to_string(),
-            "",
-            "expected the client crate's manifest",
-        )
-    })?;
+    let manifest = super::client_manifest(&folders.krate)?;
     let released = released_version(&manifest)?;
     let current = current_version(&manifest)?;
     let old = read_spec(&folders.krate.join(RELEASED_FILE))?;

@@ -101,14 +101,7 @@ pub fn assess(
         .max_by_key(|c| c.rule.bump)
         .map(|c| (next(&released, c.rule.bump), c.rule.bump, c.clone()));
     let metadata = vendor_metadata(spec);
-    let recorded = manifest
-        .table
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("release"))
-        .and_then(|r| r.get("rust-version"))
-        .and_then(toml::Value::as_str);
-    let rust_version = match (recorded, &manifest.rust_version) {
+    let rust_version = match (recorded_rust_version(manifest), &manifest.rust_version) {
         (Some(recorded), Some(current)) if recorded != current => {
             Some((recorded.to_string(), current.clone()))
         }
@@ -125,6 +118,18 @@ pub fn assess(
         requirements,
         rust_version,
     }))
+}
+
+/// The `rust-version` recorded with the last release
+/// (`[package.metadata.release] rust-version`).
+pub fn recorded_rust_version(manifest: &CrateManifest) -> Option<&str> {
+    manifest
+        .table
+        .get("package")?
+        .get("metadata")?
+        .get("release")?
+        .get("rust-version")?
+        .as_str()
 }
 
 /// The version at `pointer` (keys) of a manifest.

@@ -23,7 +23,6 @@ use super::Folders;
 use crate::base::error::{Error, Result};
 use crate::base::files;
 use crate::base::layout::SPEC_FILE;
-use crate::codegen::deps::CrateManifest;
 use crate::reports::version::{self, CHANGELOG_FILE, RELEASED_FILE};
 use archive::Entry;
 use plan::{BINARY, CLI_PACKAGE, Inputs};
@@ -43,24 +42,11 @@ pub struct PlanOptions {
 pub fn plan(folders: &Folders, root: &Path, options: &PlanOptions) -> Result<ExitCode> {
     let packages = packages::read(&root.join("Cargo.toml"))?;
     let order = packages::publish_order(&packages)?;
-    let manifest = CrateManifest::read(&folders.krate)?.ok_or_else(|| {
-        Error::invalid(
-            folders.krate.join("Cargo.toml").display().to_string(),
-            "",
-            "expected the client crate's manifest",
-        )
-    })?;
+    let manifest = super::client_manifest(&folders.krate)?;
     let client = manifest.name.clone().unwrap_or_default();
     let released =
         version::version_in(&manifest, &["package", "metadata", "release", "version"]).ok();
-    let released_rust_version = manifest
-        .table
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("release"))
-        .and_then(|r| r.get("rust-version"))
-        .and_then(toml::Value::as_str)
-        .map(str::to_string);
+    let released_rust_version = version::recorded_rust_version(&manifest).map(str::to_string);
     let read = |name: &str| files::read(&folders.krate.join(name));
     let (spec, released_spec, changelog) = (
         read(SPEC_FILE)?,
