@@ -260,7 +260,7 @@ fn touch(path: &Path) -> Result<()> {
 
 /// `cargo <mode> -p <package> <features>` at `work`, measured.
 fn cargo(work: &Path, mode: &str, subject: &Subject) -> Result<Process> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cmd::cargo();
     let mut command = Command::new(&cargo);
     command
         .current_dir(work)

@@ -226,7 +226,7 @@ fn write_crate(dir: &Path, subject: &Subject, lock: &Path) -> Result<()> {
 /// `cargo <args>` in `dir`, with its own target folder; stderr on success
 /// (cargo's progress lines), the command and its output on failure.
 fn cargo(dir: &Path, args: &[&str], target: &Path) -> Result<String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cmd::cargo();
     let output = Command::new(cargo)
         .current_dir(dir)
         .args(args)

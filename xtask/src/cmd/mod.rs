@@ -178,6 +178,12 @@ fn print_warnings(warnings: &[Warning]) {
     }
 }
 
+/// The cargo that runs this command (`$CARGO`, set by `cargo xtask`), for
+/// the builds a command starts; `cargo` on the PATH otherwise.
+pub(crate) fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
 /// The client crate's manifest, which must exist.
 fn client_manifest(krate: &Path) -> Result<CrateManifest> {
     CrateManifest::read(krate)?.ok_or_else(|| {

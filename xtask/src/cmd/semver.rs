@@ -167,7 +167,7 @@ impl Scratch {
         let plan = generate::Plan::of(spec, &|pointer| pointer.to_string())?;
         let client = generate::client(&parsed, spec, &plan, Some(KRATE))?;
         write_if_changed(&self.krate.join("src/generated.rs"), &client.source)?;
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let cargo = crate::cmd::cargo();
         let output = Command::new(&cargo)
             .current_dir(&self.work)
             .env("RUSTC_BOOTSTRAP", "1")

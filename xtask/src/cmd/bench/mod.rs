@@ -379,7 +379,7 @@ fn own_peak_kib() -> u64 {
 /// on the same imported folders: the success path and an error path (an
 /// overlay gives the last operation a body progenitor refuses).
 pub fn profiles(root: &Path, suite: &Suite, rounds: usize) -> Result<String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cmd::cargo();
     for profile in [
         &["build", "-p", "xtask"][..],
         &["build", "--release", "-p", "xtask"],

@@ -145,7 +145,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<ExitCode> {
 }
 
 fn cargo_build(root: &Path, target: &str, exe: &str) -> Result<PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cmd::cargo();
     let status = Command::new(cargo)
         .current_dir(root)
         .args([

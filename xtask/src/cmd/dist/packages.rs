@@ -49,7 +49,7 @@ struct Dependency {
 
 /// The publishable packages of the workspace of `manifest`, by name.
 pub fn read(manifest: &Path) -> Result<Vec<Package>> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cmd::cargo();
     let output = Command::new(cargo)
         .args([
             "metadata",
