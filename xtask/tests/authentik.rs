@@ -65,49 +65,23 @@ fn project(dir: &Path, areas: Option<&[&str]>) -> (PathBuf, PathBuf) {
             .and_then(|plan| plan.apply())
             .unwrap();
     }
+    // The client, its typed mocks and its command line, generated beside
+    // it: the bench's manifests, with the hand-written parts.
     let krate = dir.join("authentik-client");
+    xtask::cmd::bench::write_manifests(&krate).unwrap();
     std::fs::create_dir_all(krate.join("src")).unwrap();
-    std::fs::write(
-        krate.join("Cargo.toml"),
-        xtask::cmd::bench::AUTHENTIK_MANIFEST,
-    )
-    .unwrap();
     std::fs::write(krate.join("src/lib.rs"), client_lib()).unwrap();
-    // Its typed mocks, generated beside it.
     let mocks = dir.join("authentik-client-httpmock");
     std::fs::create_dir_all(mocks.join("src")).unwrap();
-    std::fs::write(
-        mocks.join("Cargo.toml"),
-        manifest_beside_client("authentik-client-httpmock", MOCKS_DEPENDENCIES),
-    )
-    .unwrap();
     std::fs::write(
         mocks.join("src/lib.rs"),
         "//! Typed mocks.\nmod generated;\npub use generated::*;\n",
     )
     .unwrap();
-    // Its command line, generated beside it: the generated commands on
-    // kizen-cli's own `call` module, with a `main` for authentik.
+    // The command line: the generated commands on kizen-cli's own `call`
+    // module, with a `main` for authentik.
     let cli = dir.join("authentik-client-cli");
     std::fs::create_dir_all(cli.join("src")).unwrap();
-    let mut manifest = manifest_beside_client(
-        "authentik-client-cli",
-        &[
-            "chrono",
-            "clap",
-            "futures-util",
-            "progenitor-client",
-            "serde",
-            "serde_json",
-            "thiserror",
-            "uuid",
-        ],
-    );
-    manifest.push_str(
-        "reqwest = { workspace = true, features = [\"multipart\", \"stream\"] }\n\
-         tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
-    );
-    std::fs::write(cli.join("Cargo.toml"), manifest).unwrap();
     let call = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kizen-cli/src/call.rs");
     std::fs::write(
         cli.join("src/main.rs"),

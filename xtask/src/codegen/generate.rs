@@ -13,6 +13,7 @@ use crate::base::walk::METHODS;
 use crate::codegen::deps::Used;
 use crate::codegen::features::Areas;
 use crate::codegen::features::gate::{Fragment, Gates};
+use crate::codegen::surface::Builders;
 use crate::codegen::{bounds, compat, errors, features, multipart, paginate};
 use crate::spec::names::Defined;
 
@@ -140,6 +141,8 @@ pub struct Client {
     pub source: String,
     pub defined: Defined,
     pub used: Used,
+    /// What the command line calls (see `surface`).
+    pub builders: Builders,
 }
 
 /// The client for `spec` (`value` is the same spec as JSON): progenitor's
@@ -215,6 +218,7 @@ pub fn client(
         source.push_str(&rest.source);
         client.defined.extend(rest.defined);
         client.used.extend(rest.used);
+        client.builders.extend(rest.builders);
     }
     client.source = source;
     Ok(client)
@@ -308,6 +312,7 @@ fn finish(mut file: syn::File, value: &Value) -> Client {
         source: prettyplease::unparse(&file),
         defined: Defined::of(&file.items),
         used: Used::of(&file),
+        builders: Builders::of(&file),
     }
 }
 
@@ -402,8 +407,45 @@ fn into_inner(f: &mut syn::ImplItemFn) -> bool {
 /// progenitor's client alone, formatted: what a build script would make
 /// (the bench's baseline).
 pub fn bare(spec: &OpenAPI) -> Result<String> {
-    let file: syn::File =
-        syn::parse2(tokens(spec, None)?).map_err(|e| Error::Unparsable(e.to_string()))?;
+    formatted(tokens(spec, None)?)
+}
+
+/// progenitor's own httpmock generator on `spec` for the client crate
+/// `krate_name`, formatted: the bench's baseline for our mocks.
+pub fn bare_mocks(spec: &OpenAPI, krate_name: &str) -> Result<String> {
+    let settings = settings(Some(krate_name));
+    let krate = krate_name.replace('-', "_");
+    let tokens = guarded(|| Generator::new(&settings).httpmock(spec, &krate));
+    formatted(progenitor_said("httpmock", tokens)?)
+}
+
+/// progenitor's own clap generator on `spec` for the client crate
+/// `krate_name`, formatted: the bench's baseline for our command line.
+pub fn bare_cli(spec: &OpenAPI, krate_name: &str) -> Result<String> {
+    let settings = settings(Some(krate_name));
+    let krate = krate_name.replace('-', "_");
+    let tokens = guarded(|| Generator::new(&settings).cli(spec, &krate));
+    formatted(progenitor_said("cli", tokens)?)
+}
+
+/// What progenitor's `generator` returned, or its error or panic.
+fn progenitor_said(
+    generator: &str,
+    said: Result<Result<TokenStream, progenitor::Error>, String>,
+) -> Result<TokenStream> {
+    let message = match said {
+        Ok(Ok(tokens)) => return Ok(tokens),
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => format!("progenitor panicked: {panic}"),
+    };
+    Err(Error::Generate {
+        operation: format!("(progenitor's {generator} generator, on the whole spec)"),
+        message,
+    })
+}
+
+fn formatted(tokens: TokenStream) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
     Ok(prettyplease::unparse(&file))
 }
 

@@ -58,6 +58,7 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Res
     Ok(Client {
         source,
         defined: Default::default(),
+        builders: Default::default(),
         used: crate::codegen::deps::Used::of(&file),
     })
 }

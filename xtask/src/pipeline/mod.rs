@@ -23,7 +23,7 @@ use crate::pages::folder::Folder;
 use crate::spec::load::{self, Document};
 use crate::{
     base::json,
-    codegen::{cli, deps, features, generate, mock},
+    codegen::{cli, deps, features, generate, mock, surface::Builders},
     reports::version,
     spec::{drf, merge, names, overlay, repair, validate},
 };
@@ -139,16 +139,55 @@ pub struct Run {
 
 /// Runs every stage on `input`; generates the client files for `krate` when
 /// one is given. `observer` hears each stage's time.
-pub fn run(
-    mut input: Input,
-    krate: Option<&Path>,
-    observer: Option<&mut dyn Observer>,
-) -> Result<Run> {
+pub fn run(input: Input, krate: Option<&Path>, observer: Option<&mut dyn Observer>) -> Result<Run> {
     let mut quiet = Timings::default();
     let observer = observer.unwrap_or(&mut quiet);
-    let mut time = |name: &'static str, start: Instant| observer.stage(name, start.elapsed());
-    // Every input, read once, here: nothing below reads a file.
+    let (loaded, mut documents) = stage(observer, "load", || load(input, krate))?;
+    let mut warnings = stage(observer, "repair", || repair::documents(&mut documents))?;
+    let mut merged = stage(observer, "merge", || merge::documents(documents))?;
+    // Problems no single vendor document owns are blamed on the merged whole.
+    let whole = stage(observer, "overlay", || overlay(&loaded, &mut merged))?;
+    let adapted = stage(observer, "drf", || drf::adapt(&mut merged))?;
+    warnings.extend(stage(observer, "names", || names::resolve(&mut merged))?);
+    let (parsed, planned) = stage(observer, "validate", || {
+        plan(&merged, &whole, &loaded.pages)
+    })?;
+    warnings.sort();
+    let generated = match &loaded.krate {
+        Some(files) => generate_crates(files, &merged, &parsed, &planned, observer)?,
+        None => Generated::default(),
+    };
+    Ok(Run {
+        value: merged.spec,
+        parsed,
+        warnings,
+        adapted,
+        outputs: generated.outputs,
+        version: generated.version,
+        unverified: loaded.unverified,
+    })
+}
+
+/// Runs `stage`, telling `observer` how long it took.
+fn stage<T>(observer: &mut dyn Observer, name: &'static str, stage: impl FnOnce() -> T) -> T {
     let start = Instant::now();
+    let out = stage();
+    observer.stage(name, start.elapsed());
+    out
+}
+
+/// Every input but the documents, read once: nothing after `load` reads a
+/// file.
+struct Loaded {
+    openapi: PathBuf,
+    folder: Folder,
+    krate: Option<CrateFiles>,
+    /// Each document's page, by display name.
+    pages: BTreeMap<String, String>,
+    unverified: Vec<String>,
+}
+
+fn load(mut input: Input, krate: Option<&Path>) -> Result<(Loaded, Vec<Document>)> {
     let folder = match input.folder.take() {
         Some(folder) => folder,
         None => Folder::read(&input.openapi)?,
@@ -163,156 +202,170 @@ pub fn run(
         ..
     } = input;
     let stored = folder.documents(&replaced)?;
-    let mut documents = load::join(&openapi, stored, imported)?;
-    time("load", start);
+    let documents = load::join(&openapi, stored, imported)?;
+    let loaded = Loaded {
+        openapi,
+        folder,
+        krate,
+        pages,
+        unverified,
+    };
+    Ok((loaded, documents))
+}
 
-    let start = Instant::now();
-    let mut warnings = repair::documents(&mut documents)?;
-    time("repair", start);
-
-    let start = Instant::now();
-    let mut merged = merge::documents(documents)?;
-    time("merge", start);
-
-    // Problems no single vendor document owns are blamed on the merged whole.
-    let start = Instant::now();
-    let documents_name = layout::display_name(&openapi, "*.json");
-    let whole = match &folder.overlay {
+/// Applies the overlay, if any; returns the name problems of the merged
+/// whole are reported under.
+fn overlay(loaded: &Loaded, merged: &mut merge::Merged) -> Result<String> {
+    let documents_name = layout::display_name(&loaded.openapi, "*.json");
+    Ok(match &loaded.folder.overlay {
         Some((file, document)) => {
             overlay::apply(document, file, &mut merged.spec)?;
             format!("{documents_name} + {file} (merged)")
         }
         None => format!("{documents_name} (merged)"),
-    };
-    time("overlay", start);
+    })
+}
 
-    let start = Instant::now();
-    let adapted = drf::adapt(&mut merged)?;
-    time("drf", start);
-
-    let start = Instant::now();
-    warnings.extend(names::resolve(&mut merged)?);
-    time("names", start);
-
-    let start = Instant::now();
-    let parsed = validate::spec(&merged, &whole)?;
-    warnings.sort();
-    // What generation adds to progenitor, planned before it runs: a
-    // construct the pipeline cannot generate fails here, in milliseconds.
+/// Validates the spec and plans what generation adds to progenitor, before
+/// it runs: a construct the pipeline cannot generate fails here, in
+/// milliseconds. The plan's areas have recorded the dependency features
+/// their operations need (`Planned::needs`).
+fn plan(
+    merged: &merge::Merged,
+    whole: &str,
+    pages: &BTreeMap<String, String>,
+) -> Result<(OpenAPI, Planned)> {
+    let parsed = validate::spec(merged, whole)?;
     let mut plan = generate::Plan::of(&merged.spec, &|pointer| {
-        merged.origin_of(pointer, &whole).to_string()
+        merged.origin_of(pointer, whole).to_string()
     })?;
     plan.areas = features::Areas::of(
         &merged.spec,
         &|pointer| merged.origins.get(pointer).cloned(),
-        &pages,
+        pages,
     )?;
     let needs = plan.dependency_features();
-    time("validate", start);
+    Ok((parsed, Planned { plan, needs }))
+}
 
-    let mut outputs = Vec::new();
-    let mut verdict = None;
-    if let Some(files) = &krate {
-        let start = Instant::now();
-        let krate = files.path.as_path();
-        let manifest = files.manifest.as_ref();
-        let name = manifest.and_then(|m| m.name.as_deref());
-        let spec = &merged.spec;
-        // The spec file renders on a second core while progenitor keeps the
-        // first busy: on the nexus bench, a page-unchanged regeneration took
-        // +11.7 / +13.8 / +13.4 % over bare with it and +20.3 / +15.5 /
-        // +14.7 % without, in alternating runs.
-        let (client, rendered) = std::thread::scope(|scope| {
-            let rendered = scope.spawn(|| json::pretty(spec));
-            let client = generate::client(&parsed, spec, &plan, name);
-            let rendered = rendered
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (client, rendered)
-        });
-        let generate::Client {
-            source,
-            defined,
-            used,
-        } = client?;
-        names::check_generated(&defined, &merged)?;
-        if let Some(manifest) = manifest {
-            manifest.check(&used)?;
-            manifest.check_features(&used, &needs)?;
-        }
-        // The command line calls the client as generated: read off its
-        // source, before that moves into the outputs.
-        let cli = match (name, &files.cli) {
-            (Some(name), Some((path, cli_manifest))) => {
-                let cli = cli::file(spec, &source, name, &plan.areas)?;
-                cli_manifest.check(&cli.used)?;
-                Some((path, cli_manifest, cli))
-            }
-            _ => None,
-        };
-        outputs = vec![
-            Output {
-                path: krate.join(SPEC_FILE),
-                contents: rendered,
-            },
-            Output {
-                path: krate.join(CLIENT_FILE),
-                contents: source,
-            },
-        ];
-        if let Some(manifest) = manifest {
-            outputs.extend(features_manifest(krate, manifest, &plan.areas, None)?);
-        }
-        let mut companions = Vec::new();
-        if let (Some(name), Some((mocks, mock_manifest))) = (name, &files.mocks) {
-            let mock = mock::file(&parsed, spec, name, &plan)?;
+/// The generation plan, and the dependency features of its operations
+/// (see `generate::Plan::dependency_features`).
+struct Planned {
+    plan: generate::Plan,
+    needs: Vec<(String, String, bool)>,
+}
+
+/// What generation made for a crate: its files, and its version's verdict.
+#[derive(Default)]
+struct Generated {
+    outputs: Vec<Output>,
+    version: Option<version::Verdict>,
+}
+
+/// The client crate's files and, beside it, its mocks' and its command
+/// line's, when those crates exist; then the version's verdict and the
+/// changelog. Stages `client`, `mocks`, `cli`, `version`.
+fn generate_crates(
+    files: &CrateFiles,
+    merged: &merge::Merged,
+    parsed: &OpenAPI,
+    planned: &Planned,
+    observer: &mut dyn Observer,
+) -> Result<Generated> {
+    let plan = &planned.plan;
+    let krate = files.path.as_path();
+    let manifest = files.manifest.as_ref();
+    let name = manifest.and_then(|m| m.name.as_deref());
+    let spec = &merged.spec;
+    let (mut outputs, builders) = stage(observer, "client", || {
+        client(files, merged, parsed, planned)
+    })?;
+    let mut companions = Vec::new();
+    if let (Some(name), Some((mocks, mock_manifest))) = (name, &files.mocks) {
+        let made = stage(observer, "mocks", || {
+            let mock = mock::file(parsed, spec, name, plan)?;
             mock_manifest.check(&mock.used)?;
-            outputs.push(Output {
-                path: mocks.join(CLIENT_FILE),
-                contents: mock.source,
-            });
-            outputs.extend(features_manifest(
-                mocks,
-                mock_manifest,
-                &plan.areas,
-                Some(name),
-            )?);
-            companions.push(mock_manifest);
-        }
-        if let (Some(name), Some((path, cli_manifest, cli))) = (name, cli) {
-            outputs.push(Output {
-                path: path.join(CLIENT_FILE),
-                contents: cli.source,
-            });
-            outputs.extend(features_manifest(
-                path,
-                cli_manifest,
-                &plan.areas,
-                Some(name),
-            )?);
-            companions.push(cli_manifest);
-        }
-        if let Some(manifest) = manifest {
-            let released = files
-                .released
-                .as_ref()
-                .map(|(n, t)| (n.as_str(), t.as_str()));
-            verdict = version::assess(released, manifest, &companions, spec)?;
-        }
+            let manifest = features_manifest(mocks, mock_manifest, &plan.areas, Some(name))?;
+            Ok::<_, Error>([Some(output(mocks.join(CLIENT_FILE), mock.source)), manifest])
+        })?;
+        outputs.extend(made.into_iter().flatten());
+        companions.push(mock_manifest);
+    }
+    if let (Some(name), Some((path, cli_manifest))) = (name, &files.cli) {
+        // The command line calls the client as generated.
+        let made = stage(observer, "cli", || {
+            let cli = cli::file(spec, &builders, name, &plan.areas)?;
+            cli_manifest.check(&cli.used)?;
+            let manifest = features_manifest(path, cli_manifest, &plan.areas, Some(name))?;
+            Ok::<_, Error>([Some(output(path.join(CLIENT_FILE), cli.source)), manifest])
+        })?;
+        outputs.extend(made.into_iter().flatten());
+        companions.push(cli_manifest);
+    }
+    let version = stage(observer, "version", || {
+        let Some(manifest) = manifest else {
+            return Ok(None);
+        };
+        let released = files
+            .released
+            .as_ref()
+            .map(|(n, t)| (n.as_str(), t.as_str()));
+        let verdict = version::assess(released, manifest, &companions, spec)?;
         if let Some(verdict) = &verdict {
             outputs.push(verdict.changelog_output(krate, files.changelog.as_deref())?);
         }
-        time("generate", start);
+        Ok::<_, Error>(verdict)
+    })?;
+    Ok(Generated { outputs, version })
+}
+
+/// The client's files (the spec, the generated client, and the manifest
+/// with its area features) and its surface. The spec file renders on a second
+/// core while progenitor keeps the first busy: on the nexus bench, a
+/// page-unchanged regeneration took +11.7 / +13.8 / +13.4 % over bare with
+/// it and +20.3 / +15.5 / +14.7 % without, in alternating runs.
+fn client(
+    files: &CrateFiles,
+    merged: &merge::Merged,
+    parsed: &OpenAPI,
+    planned: &Planned,
+) -> Result<(Vec<Output>, Builders)> {
+    let plan = &planned.plan;
+    let krate = files.path.as_path();
+    let manifest = files.manifest.as_ref();
+    let name = manifest.and_then(|m| m.name.as_deref());
+    let spec = &merged.spec;
+    let (client, rendered) = std::thread::scope(|scope| {
+        let rendered = scope.spawn(|| json::pretty(spec));
+        let client = generate::client(parsed, spec, plan, name);
+        let rendered = rendered
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (client, rendered)
+    });
+    let generate::Client {
+        source,
+        defined,
+        used,
+        builders,
+    } = client?;
+    names::check_generated(&defined, merged)?;
+    if let Some(manifest) = manifest {
+        manifest.check(&used)?;
+        manifest.check_features(&used, &planned.needs)?;
     }
-    Ok(Run {
-        value: merged.spec,
-        parsed,
-        warnings,
-        adapted,
-        outputs,
-        version: verdict,
-        unverified,
-    })
+    let mut outputs = vec![
+        output(krate.join(SPEC_FILE), rendered),
+        output(krate.join(CLIENT_FILE), source),
+    ];
+    if let Some(manifest) = manifest {
+        outputs.extend(features_manifest(krate, manifest, &plan.areas, None)?);
+    }
+    Ok((outputs, builders))
+}
+
+fn output(path: PathBuf, contents: String) -> Output {
+    Output { path, contents }
 }
 
 /// The crate's `Cargo.toml` (`manifest`, as read once) with the area

@@ -1,5 +1,5 @@
 //! The programs the authentik test builds beside the generated client: its
-//! hand-written lib, the mocks' manifest, and the probes that call every
+//! hand-written lib, and the probes that call every
 //! GET through Prism and upload through a local server.
 
 #![allow(dead_code)] // each test crate uses its own part of this module
@@ -11,29 +11,6 @@ use std::path::Path;
 use serde_json::Value;
 use xtask::pipeline::{self, Input, Run};
 use xtask::{base::walk, codegen::errors};
-
-/// The manifest of a crate `name` beside authentik's client, depending on
-/// it and on the workspace's `dependencies` (one `x.workspace = true` each).
-pub fn manifest_beside_client(name: &str, dependencies: &[&str]) -> String {
-    let mut manifest = format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nauthentik-client = {{ path = \"../authentik-client\" }}\n"
-    );
-    for dependency in dependencies {
-        manifest.push_str(&format!("{dependency}.workspace = true\n"));
-    }
-    manifest
-}
-
-/// The typed mocks' dependencies (see `manifest_beside_client`).
-pub const MOCKS_DEPENDENCIES: &[&str] = &[
-    "chrono",
-    "httpmock",
-    "regex",
-    "serde_json",
-    "serde_urlencoded",
-    "uuid",
-];
 
 /// authentik's credentials and hooks (see `bench::client_lib`): a bearer
 /// token, and `prefer` to ask Prism for a status.

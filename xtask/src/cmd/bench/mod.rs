@@ -11,13 +11,19 @@
 //!   by [`crate::spec::split`]. Bare progenitor panics on it (two error types per
 //!   operation, multipart bodies): it runs on the form it accepts, the same
 //!   spec with those responses and bodies as progenitor's input gets them
-//!   (`generate::Plan::input`).
+//!   (`generate::Plan::input`). On authentik both sides make the same three
+//!   files, like for like: the pipeline a client, its typed mocks and its
+//!   command line (the three crates of [`crates`], laid out as kizen's),
+//!   bare progenitor its client, httpmock and clap generators' output.
 //!
 //! [`profiles`] runs `generate` itself on authentik, as a user does, from
 //! the dev and the release builds of xtask alternately: wall time and peak
 //! memory of each, and of a generation that fails on a construct.
 
+mod crates;
 mod report;
+
+pub use crates::*;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -61,68 +67,15 @@ actions:
             schema: {type: object}
 ";
 
-/// The package name of [`AUTHENTIK_MANIFEST`].
-pub const AUTHENTIK_PACKAGE: &str = "authentik-client";
-
-/// The client crate generation targets on authentik (its dependencies are
-/// what the generated code uses).
-pub const AUTHENTIK_MANIFEST: &str = r#"[package]
-name = "authentik-client"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-chrono.workspace = true
-futures-util.workspace = true
-progenitor-client.workspace = true
-regress.workspace = true
-reqwest = { workspace = true, features = ["json", "query", "form", "multipart", "stream"] }
-serde.workspace = true
-serde_json.workspace = true
-# The `drift` events of undocumented values.
-tracing.workspace = true
-uuid.workspace = true
-"#;
-
-/// The hand-written lib of a client crate the pipeline generates for a test
-/// or a benchmark: `about` its doc line; the crate names itself `krate` (a
-/// PATCH body's fields are `::<krate>::Nullable`), holds the generated
-/// module, the HTTP builder the generated `Client::new` calls, and
-/// `crate::Context` as its `Credentials` (kizen-api's carries its retry
-/// runtime too); `credentials` defines them and the hooks that send them.
-pub fn client_lib(about: &str, krate: &str, credentials: &str) -> String {
-    format!(
-        r#"//! {about}
-#![warn(missing_docs)]
-
-extern crate self as {krate};
-
-mod generated;
-pub use generated::*;
-
-/// What the generated `Client::new` builds its HTTP client from.
-pub mod http {{
-    /// reqwest's default builder.
-    pub fn generated_client_builder() -> reqwest::ClientBuilder {{
-        reqwest::ClientBuilder::new()
-    }}
-}}
-
-/// What the generated client holds: the credentials alone.
-pub type Context = Credentials;
-{credentials}"#
-    )
-}
-
 /// A large API to time: its vendor-style pages, and the single spec bare
 /// progenitor generates from.
 pub struct Suite {
     pub name: String,
     pub pages: Vec<PathBuf>,
     pub original: PathBuf,
-    /// The client crate's manifest, written into each fresh crate folder.
-    pub manifest: Option<&'static str>,
+    /// Whether `generate` fills authentik's three crates (see [`crates`])
+    /// in each fresh folder; otherwise a bare folder, for the client file.
+    pub crates: bool,
 }
 
 /// nexus: one page, and the spec it was split from.
@@ -131,7 +84,7 @@ pub fn nexus(bench: &Path) -> Suite {
         name: "nexus".into(),
         pages: vec![bench.join("nexus.md")],
         original: bench.join("nexus.json"),
-        manifest: None,
+        crates: false,
     }
 }
 
@@ -162,7 +115,7 @@ pub fn authentik(bench: &Path, work: &Path) -> Result<Suite> {
         name: "authentik".into(),
         pages,
         original,
-        manifest: Some(AUTHENTIK_MANIFEST),
+        crates: true,
     })
 }
 
@@ -200,7 +153,8 @@ pub fn main(
 ///   the steady state of a scheduled regeneration);
 /// - two commands: `cargo xtask import PAGE...`, then `cargo xtask generate`;
 /// - bare progenitor: read and parse the single spec, generate, format,
-///   write the file (what a build script does).
+///   write the file (what a build script does); with the suite's crates,
+///   its httpmock and clap generators' files too.
 ///
 /// The order rotates from round to round, and each ratio is taken against
 /// the bare run of the same round: this shared machine drifts by tens of
@@ -211,7 +165,7 @@ pub fn run(suite: &Suite, rounds: usize) -> Result<String> {
     let mut all = Measured::default();
     let (pages, original) = (&suite.pages, &suite.original);
     for round in 0..rounds {
-        let folders = |name: &str| fresh(work.path(), &format!("{name}-{round}"), suite.manifest);
+        let folders = |name: &str| fresh(work.path(), &format!("{name}-{round}"), suite.crates);
         let mut times = [Duration::ZERO; 4];
         for turn in 0..3 {
             match (turn + round) % 3 {
@@ -225,7 +179,7 @@ pub fn run(suite: &Suite, rounds: usize) -> Result<String> {
                 1 => times[2] = two_commands(pages, &folders("two-commands")?)?,
                 _ => {
                     let out = work.path().join(format!("bare-{round}.rs"));
-                    let (time, timings, lines) = bare(original, &out)?;
+                    let (time, timings, lines) = bare(original, &out, suite.crates)?;
                     times[3] = time;
                     all.bare_stages.push(timings);
                     all.lines = lines;
@@ -240,19 +194,20 @@ pub fn run(suite: &Suite, rounds: usize) -> Result<String> {
 }
 
 /// Empty `openapi/` (with `overlay`) and crate folders under `work` (the
-/// crate with `manifest`, if any).
-fn fresh(work: &Path, name: &str, manifest: Option<&str>) -> Result<Folders> {
-    fresh_with(work, name, manifest, OVERLAY)
+/// crates' manifests when `crates`).
+fn fresh(work: &Path, name: &str, crates: bool) -> Result<Folders> {
+    fresh_with(work, name, crates, OVERLAY)
 }
 
-fn fresh_with(work: &Path, name: &str, manifest: Option<&str>, overlay: &str) -> Result<Folders> {
+fn fresh_with(work: &Path, name: &str, crates: bool, overlay: &str) -> Result<Folders> {
     let openapi = work.join(name).join("openapi");
     std::fs::create_dir_all(&openapi).map_err(|e| Error::io(&openapi, e))?;
     std::fs::write(openapi.join("overlay.yaml"), overlay).map_err(|e| Error::io(&openapi, e))?;
-    let krate = work.join(name).join("crate");
-    if let Some(manifest) = manifest {
-        std::fs::create_dir_all(&krate).map_err(|e| Error::io(&krate, e))?;
-        std::fs::write(krate.join("Cargo.toml"), manifest).map_err(|e| Error::io(&krate, e))?;
+    let krate = work
+        .join(name)
+        .join(if crates { AUTHENTIK_PACKAGE } else { "crate" });
+    if crates {
+        crates::write_manifests(&krate)?;
     }
     Ok(Folders { openapi, krate })
 }
@@ -299,8 +254,10 @@ fn two_commands(pages: &[PathBuf], here: &Folders) -> Result<Duration> {
 }
 
 /// Bare progenitor on the original spec, written to `out`: the time, the
-/// stages, and the lines of Rust.
-fn bare(original: &Path, out: &Path) -> Result<(Duration, Timings, usize)> {
+/// stages, and the lines of Rust. With `crates`, its httpmock and clap
+/// generators too, as ours make mocks and a command line beside the client
+/// (each file written beside `out`).
+fn bare(original: &Path, out: &Path, crates: bool) -> Result<(Duration, Timings, usize)> {
     let mut timings = Timings::default();
     let start = Instant::now();
     let spec: openapiv3::OpenAPI = timings.time("parse", || {
@@ -309,11 +266,22 @@ fn bare(original: &Path, out: &Path) -> Result<(Duration, Timings, usize)> {
         serde_json::from_value(value)
             .map_err(|e| Error::invalid(name, "", format!("not OpenAPI: {e}")))
     })?;
-    let client = timings.time("generate", || generate::bare(&spec))?;
-    timings
-        .time("write", || std::fs::write(out, &client))
-        .map_err(|e| Error::io(out, e))?;
-    Ok((start.elapsed(), timings, client.lines().count()))
+    let mut made = vec![(
+        out.to_path_buf(),
+        timings.time("client", || generate::bare(&spec))?,
+    )];
+    if crates {
+        let mocks = timings.time("mocks", || generate::bare_mocks(&spec, AUTHENTIK_PACKAGE))?;
+        let cli = timings.time("cli", || generate::bare_cli(&spec, AUTHENTIK_PACKAGE))?;
+        made.push((out.with_extension("httpmock.rs"), mocks));
+        made.push((out.with_extension("cli.rs"), cli));
+    }
+    timings.time("write", || {
+        made.iter()
+            .try_for_each(|(path, text)| std::fs::write(path, text).map_err(|e| Error::io(path, e)))
+    })?;
+    let lines = made.iter().map(|(_, text)| text.lines().count()).sum();
+    Ok((start.elapsed(), timings, lines))
 }
 
 /// One process: its wall time, peak memory (KiB) and success.
@@ -401,8 +369,8 @@ pub fn profiles(root: &Path, suite: &Suite, rounds: usize) -> Result<String> {
         ("release", root.join("target/release/xtask")),
     ];
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let good = fresh(work.path(), "good", suite.manifest)?;
-    let bad = fresh_with(work.path(), "bad", suite.manifest, BAD_OVERLAY)?;
+    let good = fresh(work.path(), "good", suite.crates)?;
+    let bad = fresh_with(work.path(), "bad", suite.crates, BAD_OVERLAY)?;
     for folders in [&good, &bad] {
         import::apply_all(plans(&suite.pages, &folders.openapi)?)?;
     }

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use heck::{ToKebabCase, ToSnakeCase};
 use serde_json::Value;
 
-use super::client::Builders;
 use crate::base::walk;
 use crate::codegen::multipart::{self, Upload};
+use crate::codegen::surface::Builders;
 use crate::spec::names;
 
 /// The area an operation with no page goes under.

@@ -10,8 +10,8 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::client::Builders;
 use super::render::{gate_any, qualify};
+use crate::codegen::surface::Builders;
 
 /// The printers of the error enums the commands use, by enum, with the
 /// features of the commands that use each.

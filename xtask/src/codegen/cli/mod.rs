@@ -28,12 +28,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-mod client;
 mod command;
 mod errors;
 mod render;
 
-use client::Builders;
 use command::Command;
 use errors::Printers;
 
@@ -43,6 +41,7 @@ use crate::codegen::deps::Used;
 use crate::codegen::features::Areas;
 use crate::codegen::generate::BANNER;
 use crate::codegen::multipart;
+use crate::codegen::surface::Builders;
 use crate::spec::names;
 
 /// The command line's generated file, formatted, and what it uses.
@@ -55,11 +54,8 @@ pub struct Cli {
 }
 
 /// The command line for the client crate `krate_name`, whose generated
-/// source is `client`, for the operations of `spec` in `areas`.
-pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Result<Cli> {
-    let client: syn::File =
-        syn::parse_file(client).map_err(|e| Error::Unparsable(e.to_string()))?;
-    let builders = Builders::of(&client);
+/// client offers `builders`, for the operations of `spec` in `areas`.
+pub fn file(spec: &Value, builders: &Builders, krate_name: &str, areas: &Areas) -> Result<Cli> {
     let uploads = multipart::plan(spec, &|_| String::new())?;
     let krate = format_ident!("{}", krate_name.replace('-', "_"));
     let mut printers = Printers::default();
@@ -71,10 +67,10 @@ pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Resu
         };
         let area = areas.by_method.get(&names::method_name(id)).cloned();
         let command = Command::of(
-            spec, path, method, operation, item, id, area, &builders, &uploads,
+            spec, path, method, operation, item, id, area, builders, &uploads,
         )
         .and_then(|command| {
-            let json = printers.of(&command.error, command.feature.as_ref(), &builders)?;
+            let json = printers.of(&command.error, command.feature.as_ref(), builders)?;
             Ok((command, json))
         });
         match command {
@@ -145,7 +141,7 @@ pub fn file(spec: &Value, client: &str, krate_name: &str, areas: &Areas) -> Resu
             }
         }
     }
-    let printers = printers.items(&builders, &krate);
+    let printers = printers.items(builders, &krate);
     let files = (!forms.is_empty()).then(|| file_parts(&forms));
     let tokens = quote! {
         //! The commands of the API, one per operation, grouped by area.
@@ -240,9 +236,13 @@ mod tests {
         )
     }
 
+    fn parse(client: &str) -> Builders {
+        Builders::parse(client).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Why generating the command line of `spec` and `client` failed.
     fn refusal(spec: &Value, client: &str) -> String {
-        file(spec, client, "x-api", &areas())
+        file(spec, &parse(client), "x-api", &areas())
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default()
@@ -275,8 +275,13 @@ mod tests {
     #[test]
     fn an_operation_is_its_area_and_its_id_without_the_areas_prefix() {
         let spec = spec(serde_json::json!({"type": "integer"}));
-        let cli = file(&spec, &client("i64", "types::Thing"), "x-api", &areas())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let cli = file(
+            &spec,
+            &parse(&client("i64", "types::Thing")),
+            "x-api",
+            &areas(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(cli.commands, ["things list"]);
         assert!(
             cli.source.contains("::clap::value_parser!(i64)"),
@@ -295,7 +300,7 @@ mod tests {
         let spec = spec(serde_json::json!({"type": "array", "items": {"type": "string"}}));
         let cli = file(
             &spec,
-            &client("::std::vec::Vec<types::Id>", "types::Thing"),
+            &parse(&client("::std::vec::Vec<types::Id>", "types::Thing")),
             "x-api",
             &areas(),
         )
@@ -346,7 +351,7 @@ mod tests {
             "super::errors::ThingsListError",
             errors,
         );
-        let cli = file(&spec, &client, "x-api", &areas()).unwrap_or_else(|e| panic!("{e}"));
+        let cli = file(&spec, &parse(&client), "x-api", &areas()).unwrap_or_else(|e| panic!("{e}"));
         let source = cli.source.replace(char::is_whitespace, "");
         assert!(
             source.contains(

@@ -1,38 +1,64 @@
-//! The client as progenitor generated it, read back: each operation's
-//! builder, its setters and the type each takes, its body's type, what
-//! `send` answers, and the variants of the error enums. The commands call
-//! exactly these, so a command that compiles is one the client has.
+//! The generated client's surface, read off its syntax tree as it is
+//! formatted (see `generate::client`): each operation's builder, its
+//! setters and the type each takes, its body's type, what `send` answers,
+//! and the variants of the error enums. The command line's commands call
+//! exactly these, so a command that compiles is one the client has. Read
+//! while the tree is at hand: parsing the formatted client back took most
+//! of the command line's time on authentik (0.8 of 1.4 s in release).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use quote::quote;
 
+use crate::base::error::{Error, Result};
+
 /// What the generated client offers each operation: its builder's setters,
 /// its body's type, and what `send` answers.
 #[derive(Debug, Default)]
-pub(super) struct Builders {
+pub struct Builders {
     /// Client method -> builder struct.
-    pub(super) builder_of: BTreeMap<String, String>,
+    pub builder_of: BTreeMap<String, String>,
     /// Builder struct -> its setters, each with the type it converts its
     /// value to (`V: TryInto<T>`), as written.
-    pub(super) setters: BTreeMap<String, BTreeMap<String, String>>,
+    pub setters: BTreeMap<String, BTreeMap<String, String>>,
     /// Builder struct -> the type path of its `body` field's value
     /// (`types::builder::X`), as written.
-    pub(super) body: BTreeMap<String, String>,
+    pub body: BTreeMap<String, String>,
     /// Builder struct -> `send`'s answer and error types, as written.
-    pub(super) answer: BTreeMap<String, (String, String)>,
+    pub answer: BTreeMap<String, (String, String)>,
     /// Client methods with a `<method>_stream` beside them (a drf list:
     /// see `paginate`).
-    pub(super) streams: BTreeSet<String>,
+    pub streams: BTreeSet<String>,
     /// Each error enum (`errors::X`, `errors::shared::X`) -> its variants,
     /// each with whether it holds a body.
-    pub(super) enums: BTreeMap<String, Vec<(String, bool)>>,
+    pub enums: BTreeMap<String, Vec<(String, bool)>>,
     /// Each alias of a shared error enum (`errors::X`) -> the enum.
-    pub(super) aliases: BTreeMap<String, String>,
+    pub aliases: BTreeMap<String, String>,
 }
 
 impl Builders {
-    pub(super) fn of(file: &syn::File) -> Self {
+    /// The surface of a client's source text (for tests, and a client not
+    /// generated in the same run).
+    pub fn parse(source: &str) -> Result<Self> {
+        let file = syn::parse_file(source).map_err(|e| Error::Unparsable(e.to_string()))?;
+        Ok(Self::of(&file))
+    }
+
+    /// Adds the surface of another part of the same file.
+    pub fn extend(&mut self, other: Builders) {
+        self.builder_of.extend(other.builder_of);
+        for (builder, setters) in other.setters {
+            self.setters.entry(builder).or_default().extend(setters);
+        }
+        self.body.extend(other.body);
+        self.answer.extend(other.answer);
+        self.streams.extend(other.streams);
+        self.enums.extend(other.enums);
+        self.aliases.extend(other.aliases);
+    }
+
+    /// The surface of `file` (a whole client, or a part of one).
+    pub fn of(file: &syn::File) -> Self {
         let mut out = Builders::default();
         for item in &file.items {
             match item {
