@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use crate::base::error::{Error, Result};
 use crate::base::walk::METHODS;
+use crate::codegen::builders::Builders;
 use crate::codegen::deps::Used;
 use crate::codegen::features::Areas;
 use crate::codegen::features::gate::{Fragment, Gates};
-use crate::codegen::surface::Builders;
 use crate::codegen::{bounds, compat, errors, features, multipart, paginate};
 use crate::spec::names::Defined;
 
@@ -141,7 +141,7 @@ pub struct Client {
     pub source: String,
     pub defined: Defined,
     pub used: Used,
-    /// What the command line calls (see `surface`).
+    /// What the command line calls (see `builders`).
     pub builders: Builders,
 }
 

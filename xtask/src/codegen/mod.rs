@@ -5,7 +5,7 @@
 //! forms, [`paginate`] streams, [`bounds`] as docs, [`compat`] (forward compatibility), [`docs`] for what is
 //! bare, path [`templates`], and one cargo feature per area, [`features`]),
 //! the mocks' ([`mock`]), the command line's ([`cli`]), and the check that
-//! the crate has every dependency the code needs ([`deps`]). [`builders`] is what the rewrites share; [`surface`], what the command line reads of the client.
+//! the crate has every dependency the code needs ([`deps`]). [`builders`] is what the rewrites share and what the command line reads of the client.
 
 pub mod bounds;
 pub mod builders;
@@ -19,5 +19,4 @@ pub mod generate;
 pub mod mock;
 pub mod multipart;
 pub mod paginate;
-pub mod surface;
 pub mod templates;

@@ -23,7 +23,7 @@ use crate::pages::folder::Folder;
 use crate::spec::load::{self, Document};
 use crate::{
     base::json,
-    codegen::{cli, deps, features, generate, mock, surface::Builders},
+    codegen::{builders::Builders, cli, deps, features, generate, mock},
     reports::version,
     spec::{drf, merge, names, overlay, repair, validate},
 };
@@ -320,7 +320,7 @@ fn generate_crates(
 }
 
 /// The client's files (the spec, the generated client, and the manifest
-/// with its area features) and its surface. The spec file renders on a second
+/// with its area features) and its builders. The spec file renders on a second
 /// core while progenitor keeps the first busy: on the nexus bench, a
 /// page-unchanged regeneration took +11.7 / +13.8 / +13.4 % over bare with
 /// it and +20.3 / +15.5 / +14.7 % without, in alternating runs.

@@ -9,8 +9,8 @@ use heck::{ToKebabCase, ToSnakeCase};
 use serde_json::Value;
 
 use crate::base::walk;
+use crate::codegen::builders::Builders;
 use crate::codegen::multipart::{self, Upload};
-use crate::codegen::surface::Builders;
 use crate::spec::names;
 
 /// The area an operation with no page goes under.

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::render::{gate_any, qualify};
-use crate::codegen::surface::Builders;
+use crate::codegen::builders::Builders;
 
 /// The printers of the error enums the commands use, by enum, with the
 /// features of the commands that use each.

@@ -37,11 +37,11 @@ use errors::Printers;
 
 use crate::base::error::{Error, Result};
 use crate::base::walk;
+use crate::codegen::builders::Builders;
 use crate::codegen::deps::Used;
 use crate::codegen::features::Areas;
 use crate::codegen::generate::BANNER;
 use crate::codegen::multipart;
-use crate::codegen::surface::Builders;
 use crate::spec::names;
 
 /// The command line's generated file, formatted, and what it uses.
