@@ -55,8 +55,9 @@ fn the_test_build_compiles_each_registry_crate_once() {
         .collect();
     assert!(
         twice.is_empty(),
-        "built more than once (host and target features differ): give the host the \
-         target's features in xtask's [build-dependencies]:\n  {}",
+        "built more than once (host and target features differ): give each side the \
+         other's features, the host's in xtask's [build-dependencies], the target's in its \
+         [dependencies]:\n  {}",
         twice.join("\n  ")
     );
 }
