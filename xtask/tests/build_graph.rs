@@ -55,8 +55,8 @@ fn the_test_build_compiles_each_registry_crate_once() {
         .collect();
     assert!(
         twice.is_empty(),
-        "built more than once (host and target features differ): give each side the \
-         other's features, the host's in xtask's [build-dependencies], the target's in its \
+        "built more than once (host and target features differ): the features the \
+         host lacks go in xtask's [build-dependencies], those the target lacks in its \
          [dependencies]:\n  {}",
         twice.join("\n  ")
     );
