@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 use quote::quote;
 
-use crate::base::error::{Error, Result};
+use crate::base::error::Error;
 
 /// The items of the top-level `builder` module of `file`, if it has one.
 pub fn module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
@@ -95,9 +95,9 @@ pub struct Builders {
 }
 
 impl Builders {
-    /// The builders of a client's source text (for tests, and a client not
-    /// generated in the same run).
-    pub fn parse(source: &str) -> Result<Self> {
+    /// The builders of a client's source text (tests write clients as text).
+    #[cfg(test)]
+    pub(crate) fn parse(source: &str) -> crate::base::error::Result<Self> {
         let file = syn::parse_file(source).map_err(|e| Error::Unparsable(e.to_string()))?;
         Ok(Self::of(&file))
     }

@@ -416,7 +416,10 @@ pub fn bare_mocks(spec: &OpenAPI, krate_name: &str) -> Result<String> {
     let settings = settings(Some(krate_name));
     let krate = krate_name.replace('-', "_");
     let tokens = guarded(|| Generator::new(&settings).httpmock(spec, &krate));
-    formatted(progenitor_said("httpmock", tokens)?)
+    formatted(progenitor_said(
+        "(progenitor's httpmock generator, on the whole spec)",
+        tokens,
+    )?)
 }
 
 /// progenitor's own clap generator on `spec` for the client crate
@@ -425,12 +428,17 @@ pub fn bare_cli(spec: &OpenAPI, krate_name: &str) -> Result<String> {
     let settings = settings(Some(krate_name));
     let krate = krate_name.replace('-', "_");
     let tokens = guarded(|| Generator::new(&settings).cli(spec, &krate));
-    formatted(progenitor_said("cli", tokens)?)
+    formatted(progenitor_said(
+        "(progenitor's cli generator, on the whole spec)",
+        tokens,
+    )?)
 }
 
-/// What progenitor's `generator` returned, or its error or panic.
-fn progenitor_said(
-    generator: &str,
+/// What a progenitor generator returned (through [`guarded`]), or its error
+/// or panic as a generation error blamed on `operation` (what was being
+/// generated, when no single operation is known).
+pub(crate) fn progenitor_said(
+    operation: &str,
     said: Result<Result<TokenStream, progenitor::Error>, String>,
 ) -> Result<TokenStream> {
     let message = match said {
@@ -439,7 +447,7 @@ fn progenitor_said(
         Err(panic) => format!("progenitor panicked: {panic}"),
     };
     Err(Error::Generate {
-        operation: format!("(progenitor's {generator} generator, on the whole spec)"),
+        operation: operation.to_string(),
         message,
     })
 }

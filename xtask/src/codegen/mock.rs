@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::base::error::{Error, Result};
 use crate::base::walk;
 use crate::codegen::features::gate::{Fragment, Gates};
-use crate::codegen::generate::{BANNER, Client, Plan, guarded, settings};
+use crate::codegen::generate::{BANNER, Client, Plan, guarded, progenitor_said, settings};
 use crate::spec::names;
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -34,11 +34,10 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Res
     let settings = settings(Some(krate_name));
     let krate_path = krate_name.replace('-', "_");
     let input = plan.types_input(spec);
-    let tokens = match guarded(|| Generator::new(&settings).httpmock(&input, &krate_path)) {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(e)) => return Err(mock_error(e.to_string())),
-        Err(panic) => return Err(mock_error(format!("progenitor panicked: {panic}"))),
-    };
+    let tokens = progenitor_said(
+        MOCKS,
+        guarded(|| Generator::new(&settings).httpmock(&input, &krate_path)),
+    )?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Unparsable(e.to_string()))?;
     for operation_id in form_operations(value) {
         form_body(&mut file, &operation_id)?;
@@ -63,9 +62,12 @@ pub fn file(spec: &OpenAPI, value: &Value, krate_name: &str, plan: &Plan) -> Res
     })
 }
 
+/// What a mock error is blamed on.
+const MOCKS: &str = "(the httpmock extension)";
+
 fn mock_error(message: String) -> Error {
     Error::Generate {
-        operation: "(the httpmock extension)".into(),
+        operation: MOCKS.into(),
         message,
     }
 }

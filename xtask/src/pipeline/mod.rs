@@ -102,11 +102,8 @@ pub struct Timings(pub Vec<(&'static str, Duration)>);
 
 impl Timings {
     /// Runs `stage`, recording its time under `name`.
-    pub fn time<T>(&mut self, name: &'static str, stage: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let out = stage();
-        self.0.push((name, start.elapsed()));
-        out
+    pub fn time<T>(&mut self, name: &'static str, run: impl FnOnce() -> T) -> T {
+        stage(self, name, run)
     }
 }
 
@@ -282,24 +279,25 @@ fn generate_crates(
     })?;
     let mut companions = Vec::new();
     if let (Some(name), Some((mocks, mock_manifest))) = (name, &files.mocks) {
-        let made = stage(observer, "mocks", || {
+        outputs.extend(stage(observer, "mocks", || {
             let mock = mock::file(parsed, spec, name, plan)?;
-            mock_manifest.check(&mock.used)?;
-            let manifest = features_manifest(mocks, mock_manifest, &plan.areas, Some(name))?;
-            Ok::<_, Error>([Some(output(mocks.join(CLIENT_FILE), mock.source)), manifest])
-        })?;
-        outputs.extend(made.into_iter().flatten());
+            companion(
+                mocks,
+                mock_manifest,
+                &plan.areas,
+                name,
+                mock.source,
+                &mock.used,
+            )
+        })?);
         companions.push(mock_manifest);
     }
     if let (Some(name), Some((path, cli_manifest))) = (name, &files.cli) {
         // The command line calls the client as generated.
-        let made = stage(observer, "cli", || {
+        outputs.extend(stage(observer, "cli", || {
             let cli = cli::file(spec, &builders, name, &plan.areas)?;
-            cli_manifest.check(&cli.used)?;
-            let manifest = features_manifest(path, cli_manifest, &plan.areas, Some(name))?;
-            Ok::<_, Error>([Some(output(path.join(CLIENT_FILE), cli.source)), manifest])
-        })?;
-        outputs.extend(made.into_iter().flatten());
+            companion(path, cli_manifest, &plan.areas, name, cli.source, &cli.used)
+        })?);
         companions.push(cli_manifest);
     }
     let version = stage(observer, "version", || {
@@ -362,6 +360,23 @@ fn client(
         outputs.extend(features_manifest(krate, manifest, &plan.areas, None)?);
     }
     Ok((outputs, builders))
+}
+
+/// The files of a crate generated beside the client `name` (its mocks, its
+/// command line) at `path`: the generated `source`, once `manifest` is
+/// checked to have what it `used`, and the manifest with the area features.
+fn companion(
+    path: &Path,
+    manifest: &deps::CrateManifest,
+    areas: &features::Areas,
+    name: &str,
+    source: String,
+    used: &deps::Used,
+) -> Result<Vec<Output>> {
+    manifest.check(used)?;
+    let mut files = vec![output(path.join(CLIENT_FILE), source)];
+    files.extend(features_manifest(path, manifest, areas, Some(name))?);
+    Ok(files)
 }
 
 fn output(path: PathBuf, contents: String) -> Output {
