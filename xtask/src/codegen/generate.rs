@@ -410,28 +410,30 @@ pub fn bare(spec: &OpenAPI) -> Result<String> {
     formatted(tokens(spec, None)?)
 }
 
-/// progenitor's own httpmock generator on `spec` for the client crate
-/// `krate_name`, formatted: the bench's baseline for our mocks.
-pub fn bare_mocks(spec: &OpenAPI, krate_name: &str) -> Result<String> {
-    let settings = settings(Some(krate_name));
-    let krate = krate_name.replace('-', "_");
-    let tokens = guarded(|| Generator::new(&settings).httpmock(spec, &krate));
-    formatted(progenitor_said(
-        "(progenitor's httpmock generator, on the whole spec)",
-        tokens,
-    )?)
+/// Which of progenitor's companion generators [`bare_companion`] runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Companion {
+    /// `Generator::httpmock`: the baseline for our mocks.
+    Httpmock,
+    /// `Generator::cli` (clap): the baseline for our command line.
+    Cli,
 }
 
-/// progenitor's own clap generator on `spec` for the client crate
-/// `krate_name`, formatted: the bench's baseline for our command line.
-pub fn bare_cli(spec: &OpenAPI, krate_name: &str) -> Result<String> {
+/// progenitor's own `companion` generator on `spec` for the client crate
+/// `krate_name`, formatted: the bench's baseline for our mocks or command
+/// line.
+pub fn bare_companion(spec: &OpenAPI, krate_name: &str, companion: Companion) -> Result<String> {
     let settings = settings(Some(krate_name));
     let krate = krate_name.replace('-', "_");
-    let tokens = guarded(|| Generator::new(&settings).cli(spec, &krate));
-    formatted(progenitor_said(
-        "(progenitor's cli generator, on the whole spec)",
-        tokens,
-    )?)
+    let tokens = guarded(|| {
+        let mut generator = Generator::new(&settings);
+        match companion {
+            Companion::Httpmock => generator.httpmock(spec, &krate),
+            Companion::Cli => generator.cli(spec, &krate),
+        }
+    });
+    let operation = format!("(progenitor's {companion:?} generator, on the whole spec)");
+    formatted(progenitor_said(&operation, tokens)?)
 }
 
 /// What a progenitor generator returned (through [`guarded`]), or its error

@@ -271,8 +271,9 @@ fn bare(original: &Path, out: &Path, crates: bool) -> Result<(Duration, Timings,
         timings.time("client", || generate::bare(&spec))?,
     )];
     if crates {
-        let mocks = timings.time("mocks", || generate::bare_mocks(&spec, AUTHENTIK_PACKAGE))?;
-        let cli = timings.time("cli", || generate::bare_cli(&spec, AUTHENTIK_PACKAGE))?;
+        let bare = |companion| generate::bare_companion(&spec, AUTHENTIK_PACKAGE, companion);
+        let mocks = timings.time("mocks", || bare(generate::Companion::Httpmock))?;
+        let cli = timings.time("cli", || bare(generate::Companion::Cli))?;
         made.push((out.with_extension("httpmock.rs"), mocks));
         made.push((out.with_extension("cli.rs"), cli));
     }
